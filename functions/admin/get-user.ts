@@ -1,0 +1,5 @@
+import { httpHandler } from '#shared/http.js';
+import { UserIdPathSchema } from './user-schemas.js';
+import { getUser } from './users-service.js';
+
+export const handler = httpHandler({ path: UserIdPathSchema }, async ({ path }) => ({ data: await getUser(path.id) }));

@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { httpHandler } from '#shared/http.js';
+import { NameSchema } from '#shared/validation.js';
+import { RoleSchema, UserIdPathSchema } from './user-schemas.js';
+import { updateUser } from './users-service.js';
+
+export const UpdateUserBodySchema = z
+  .object({ name: NameSchema.optional(), role: RoleSchema.optional(), rotate_token: z.boolean().optional() })
+  .refine((b) => b.name !== undefined || b.role !== undefined || b.rotate_token === true, { message: 'give at least one of name, role, rotate_token: true' });
+
+/** A rotated token is in the answer once; the previous token stops working immediately. */
+export const handler = httpHandler({ path: UserIdPathSchema, body: UpdateUserBodySchema }, async ({ path, body }) => {
+  const { user, token } = await updateUser(path.id, body);
+  return { data: token ? { ...user, token } : user };
+});

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+
+/**
+ * The one place that reads the environment. Every other module imports `config`.
+ * In AWS the CDK stack sets these variables on each function; locally `local/runtime.ts` sets them
+ * before any handler module is imported.
+ */
+const ConfigSchema = z.object({
+  AWS_REGION: z.string().default('us-east-1'),
+  APP_VERSION: z.string().default('1.0.0'),
+  /** Physical table names; the CDK stack passes the generated names. */
+  PLATFORM_TABLE: z.string().default('platform'),
+  CONFIG_TABLE: z.string().default('config'),
+  RELEASES_TABLE: z.string().default('releases'),
+  HELM_TABLE: z.string().default('helm'),
+  /** Set only off AWS: DynamoDB Local's and the local workflow runner's endpoints. */
+  DYNAMODB_ENDPOINT: z.string().url().optional(),
+  SFN_ENDPOINT: z.string().url().optional(),
+  /** JSON object: workflow name → state machine ARN (CDK) or local name. */
+  STATE_MACHINES: z.string().default('{}'),
+  HELM_BINARY: z.string().default('/opt/helm/helm'),
+  KUBECONFIG: z.string().optional(),
+  EKS_CLUSTER_NAME: z.string().optional(),
+  /** Accept loopback http:// package URLs (local development only). */
+  ALLOW_LOOPBACK_HTTP: z.enum(['true', 'false']).default('false'),
+  LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'),
+});
+
+export type Config = Readonly<{
+  region: string;
+  version: string;
+  tables: Readonly<{ platform: string; config: string; releases: string; helm: string }>;
+  dynamodbEndpoint: string | undefined;
+  sfnEndpoint: string | undefined;
+  stateMachines: Readonly<Record<string, string>>;
+  helmBinary: string;
+  kubeconfig: string | undefined;
+  eksClusterName: string | undefined;
+  allowLoopbackHttp: boolean;
+  logLevel: string;
+  startedAt: Date;
+}>;
+
+/** Parses an environment into the typed configuration; throws naming the bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`invalid environment variable ${String(issue?.path[0])}: ${issue?.message}`);
+  }
+  const e = parsed.data;
+  const machines = z.record(z.string(), z.string()).parse(JSON.parse(e.STATE_MACHINES));
+  return {
+    region: e.AWS_REGION,
+    version: e.APP_VERSION,
+    tables: { platform: e.PLATFORM_TABLE, config: e.CONFIG_TABLE, releases: e.RELEASES_TABLE, helm: e.HELM_TABLE },
+    dynamodbEndpoint: e.DYNAMODB_ENDPOINT,
+    sfnEndpoint: e.SFN_ENDPOINT,
+    stateMachines: machines,
+    helmBinary: e.HELM_BINARY,
+    kubeconfig: e.KUBECONFIG,
+    eksClusterName: e.EKS_CLUSTER_NAME,
+    allowLoopbackHttp: e.ALLOW_LOOPBACK_HTTP === 'true',
+    logLevel: e.LOG_LEVEL,
+    startedAt: new Date(),
+  };
+}
+
+export const config: Config = loadConfig(process.env);

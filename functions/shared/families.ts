@@ -1,0 +1,99 @@
+import { HttpError, ValidationError } from './errors.js';
+
+/**
+ * The four API families and their envelopes (CONTRACTS.md, "envelope" column). `helm` also covers
+ * the platform routes (`/health`, `/ready`, `/admin/*`) which helm-proxy.md defines.
+ */
+export const FAMILIES = ['helm', 'appstore', 'kvconfig', 'release'] as const;
+export type Family = (typeof FAMILIES)[number];
+
+/** What a handler returns; the family wraps `data` in its success envelope unless `raw` is set. */
+export type HttpResult = {
+  data?: unknown;
+  /** Success message where the family has one (kvconfig, release). */
+  message?: string;
+  statusCode?: number;
+  headers?: Record<string, string>;
+  /** Extra top-level fields beside `data` (helm pagination). */
+  extra?: Record<string, unknown>;
+  /** Send `data` as the whole body, no envelope (`/health`, `/ready`, `/openapi.json`). */
+  raw?: boolean;
+};
+
+export type ProxyResult = { statusCode: number; headers: Record<string, string>; body: string };
+
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' } as const;
+
+/** Renders a handler's success result in the family's envelope. */
+export function renderSuccess(family: Family, result: HttpResult): ProxyResult {
+  const statusCode = result.statusCode ?? 200;
+  const headers = { ...JSON_HEADERS, ...result.headers };
+  if (statusCode === 304) return { statusCode, headers, body: '' };
+  if (result.raw) return { statusCode, headers, body: JSON.stringify(result.data ?? null) };
+  const data = result.data ?? null;
+  const body = {
+    helm: () => ({ success: true, data, ...result.extra }),
+    appstore: () => ({ ResponseData: data }),
+    // A non-2xx status keeps the family's error code rule (kvconfig: the status; release: status × 100).
+    kvconfig: () => ({ code: statusCode < 300 ? 0 : statusCode, message: result.message ?? 'success', data }),
+    release: () => ({ code: statusCode < 300 ? 200 : statusCode * 100, message: result.message ?? 'success', data }),
+  }[family]();
+  return { statusCode, headers, body: JSON.stringify(body) };
+}
+
+const HELM_CODES: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  500: 'internal_server_error',
+  503: 'service_unavailable',
+};
+
+const APPSTORE_CODES: Record<number, string> = {
+  400: 'Param.Invalid',
+  401: 'AuthFailure.TokenFailure',
+  403: 'AuthFailure.Forbidden',
+  404: 'Route.NotFound',
+  405: 'Route.MethodNotAllowed',
+  409: 'Operation.Conflict',
+  500: 'SystemError',
+  503: 'SystemError',
+};
+
+/**
+ * Renders an error in the family's envelope with the matching HTTP status. Unexpected errors
+ * (anything not an `HttpError`) become a 500 whose message hides the internals.
+ */
+export function renderError(family: Family, error: unknown): ProxyResult {
+  const known = error instanceof HttpError ? error : undefined;
+  const status = known?.statusCode ?? 500;
+  const message = known?.expose || known?.code !== undefined ? known.message : 'internal server error';
+  const headers: Record<string, string> = { ...JSON_HEADERS };
+  if (known && 'allowed' in known && Array.isArray(known.allowed)) headers.allow = known.allowed.join(', ');
+  const body = {
+    helm: () => ({
+      success: false,
+      error: {
+        code: typeof known?.code === 'string' ? known.code : known instanceof ValidationError ? 'validation_failed' : (HELM_CODES[status] ?? 'internal_server_error'),
+        message,
+        details: known?.details ?? (known instanceof ValidationError && known.field ? `field: ${known.field}` : ''),
+      },
+    }),
+    // The app store answers every error with HTTP 404 (app-store.md: "200或404").
+    appstore: () => ({ ResponseData: { Error: { Code: typeof known?.code === 'string' ? known.code : (APPSTORE_CODES[status] ?? 'SystemError'), Message: message } } }),
+    kvconfig: () => ({ code: status, message, data: null }),
+    release: () => ({ code: typeof known?.code === 'number' ? known.code : status * 100, message, data: null }),
+  }[family]();
+  return { statusCode: family === 'appstore' ? 404 : status, headers, body: JSON.stringify(body) };
+}
+
+/** The family of a path, for requests that match no route (404/405 need an envelope too). */
+export function familyOfPath(path: string): Family {
+  if (path.startsWith('/api/v1/')) return 'kvconfig';
+  if (/^\/App(Install|Status|List)(\/|$)/.test(path)) return 'appstore';
+  if (/^\/v1\/(deploy|service|instance|rollback|stats|health|agent)(\/|$)/.test(path)) return 'release';
+  return 'helm';
+}

@@ -1,0 +1,81 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import type { Route } from '#functions/routes.js';
+import { routeFor } from '#functions/routes.js';
+import type { Caller } from './auth.js';
+import type { Family, HttpResult, ProxyResult } from './families.js';
+import { familyOfPath, renderSuccess } from './families.js';
+import { authenticate } from './middleware/authenticate.js';
+import { errorRenderer } from './middleware/error-renderer.js';
+import { jsonBody } from './middleware/json-body.js';
+import type { RequestSchemas, ValidatedEvent } from './middleware/validate.js';
+import { validate } from './middleware/validate.js';
+import { logger, metrics, tracer } from './observability.js';
+
+type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
+
+/** What a handler function receives: validated input and the authenticated caller. */
+export type HttpRequest<S extends RequestSchemas> = Readonly<{
+  body: Infer<S['body']>;
+  query: Infer<S['query']>;
+  path: Infer<S['path']>;
+  caller: Caller | undefined;
+  event: APIGatewayProxyEvent;
+  route: Route;
+}>;
+
+export type HttpHandler = ((event: APIGatewayProxyEvent, context: Context) => Promise<ProxyResult>) & {
+  /** The request schemas, read by the OpenAPI generator. */
+  readonly schemas: RequestSchemas;
+};
+
+type Event = ValidatedEvent & { caller?: Caller; route?: Route };
+
+/** The family whose envelope an event's answer uses: its route's, else the one its path implies. */
+function familyOf(event: Event): Family {
+  return event.route?.family ?? familyOfPath(event.path ?? '/');
+}
+
+/**
+ * Wraps a handler function in the house middy stack: Powertools tracer, logger and metrics; one
+ * error renderer for the route's family; bearer-token authentication and role check from the route
+ * table; JSON body parsing (1 MiB cap); zod validation of body, query and path. The route is found
+ * from the event's `resource` and `httpMethod`, which API Gateway and the local gateway both set.
+ */
+export function httpHandler<S extends RequestSchemas>(schemas: S, fn: (request: HttpRequest<S>) => Promise<HttpResult>): HttpHandler {
+  const core = async (event: Event): Promise<ProxyResult> => {
+    const current = event.route;
+    if (!current) throw new Error(`no route for ${event.httpMethod} ${event.resource}`);
+    const validated = event.validated ?? { body: undefined, query: undefined, path: undefined };
+    const result = await fn({
+      body: validated.body as Infer<S['body']>,
+      query: validated.query as Infer<S['query']>,
+      path: validated.path as Infer<S['path']>,
+      caller: event.caller,
+      event,
+      route: current,
+    });
+    return renderSuccess(current.family, result);
+  };
+
+  const wrapped = middy<Event, ProxyResult>()
+    .use({
+      before: function resolveRouteBefore(request) {
+        request.event.route = routeFor(request.event.httpMethod, request.event.resource);
+      },
+    })
+    .use(captureLambdaHandler(tracer))
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics))
+    .use(errorRenderer(familyOf))
+    .use(authenticate())
+    .use(jsonBody())
+    .use(validate(schemas))
+    .handler(core);
+
+  return Object.assign((event: APIGatewayProxyEvent, context: Context) => wrapped(event as Event, context), { schemas });
+}

@@ -1,0 +1,9 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import { config } from './config.js';
+
+/** Powertools clients, created once per container. Locally they write to stdout (metrics off). */
+export const logger = new Logger({ serviceName: 'control-plane', logLevel: config.logLevel as 'INFO' });
+export const metrics = new Metrics({ namespace: 'ControlPlane', serviceName: 'control-plane' });
+export const tracer = new Tracer({ serviceName: 'control-plane' });

@@ -1,0 +1,44 @@
+import { SFNClient, SendTaskFailureCommand, SendTaskHeartbeatCommand, SendTaskSuccessCommand, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { config } from './config.js';
+
+/**
+ * Step Functions, through the real SDK client. Off AWS `SFN_ENDPOINT` points at the local workflow
+ * runner, which speaks the same JSON protocol, so handlers and tasks call exactly what they call in AWS.
+ */
+export const sfn: SFNClient = new SFNClient({
+  region: config.region,
+  ...(config.sfnEndpoint ? { endpoint: config.sfnEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+  maxAttempts: 3,
+});
+
+/** The state machine ARN of a workflow, from the STATE_MACHINES configuration. */
+export function stateMachineArn(workflow: string): string {
+  const arn = config.stateMachines[workflow];
+  if (!arn) throw new Error(`workflow ${workflow} is not configured (STATE_MACHINES has ${Object.keys(config.stateMachines).join(', ') || 'nothing'})`);
+  return arn;
+}
+
+/**
+ * Starts an execution named after the operation id. A retried request with the same input gets the
+ * existing execution (Step Functions treats a same-name same-input start as idempotent).
+ */
+export async function startWorkflow(workflow: string, name: string, input: unknown): Promise<string> {
+  const out = await sfn.send(new StartExecutionCommand({ stateMachineArn: stateMachineArn(workflow), name, input: JSON.stringify(input) }));
+  return out.executionArn ?? '';
+}
+
+export async function stopWorkflow(executionArn: string, cause: string): Promise<void> {
+  await sfn.send(new StopExecutionCommand({ executionArn, error: 'Cancelled', cause }));
+}
+
+export async function completeTask(taskToken: string, output: unknown): Promise<void> {
+  await sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+}
+
+export async function failTask(taskToken: string, error: string, cause: string): Promise<void> {
+  await sfn.send(new SendTaskFailureCommand({ taskToken, error: error.slice(0, 256), cause: cause.slice(0, 32_768) }));
+}
+
+export async function heartbeatTask(taskToken: string): Promise<void> {
+  await sfn.send(new SendTaskHeartbeatCommand({ taskToken }));
+}

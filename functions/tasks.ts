@@ -1,0 +1,33 @@
+/**
+ * Functions that are not HTTP routes: Step Functions task handlers, event consumers and custom
+ * resources. Like the route table, both the CDK app and the local cloud are built from it.
+ *
+ * A task named `RecordDeployStart` is referenced in ASL as `${RecordDeployStartFunctionArn}`; the CDK
+ * workflow construct substitutes the function's ARN, and the local workflow runner binds the same
+ * placeholder to the in-process handler.
+ */
+export type FunctionKind = 'task' | 'event' | 'custom-resource';
+
+export type FunctionDef = Readonly<{
+  /** Stable name: construct id in CDK, placeholder base in ASL. */
+  name: string;
+  kind: FunctionKind;
+  /** Handler module under `functions/`, without extension; it exports `handler`. */
+  entry: string;
+  /** @default 60 */
+  timeoutSeconds?: number;
+  /** Needs the helm/kubectl layer (x86_64, see infra/house-function.ts). */
+  helm?: boolean;
+}>;
+
+export const FUNCTIONS: readonly FunctionDef[] = [];
+
+/** A state machine: its ASL file under `statemachines/` and the functions its placeholders name. */
+export type WorkflowDef = Readonly<{ name: string; file: string; tasks: readonly string[] }>;
+
+export const WORKFLOWS: readonly WorkflowDef[] = [];
+
+/** The ASL placeholder for a task function's ARN. */
+export function placeholderOf(name: string): string {
+  return `${name}FunctionArn`;
+}
