@@ -1,5 +1,6 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
@@ -66,6 +67,7 @@ export function httpHandler<S extends RequestSchemas>(schemas: S, fn: (request: 
     .use({
       before: function resolveRouteBefore(request) {
         request.event.route = routeFor(request.event.httpMethod, request.event.resource);
+        metrics.addMetric('Requests', MetricUnit.Count, 1);
       },
     })
     .use(captureLambdaHandler(tracer))

@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pathToFileURL } from 'node:url';
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import { ROUTES } from '../functions/routes.js';
+import type { Route } from '../functions/routes.js';
+import { MethodNotAllowedError, NotFoundError, ValidationError } from '../functions/shared/errors.js';
+import type { ProxyResult } from '../functions/shared/families.js';
+import { familyOfPath, renderError } from '../functions/shared/families.js';
+import { compileRoutes } from './router.js';
+
+/** API Gateway's own payload limit; the handlers refuse anything over 1 MiB themselves. */
+const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+
+type LambdaHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<ProxyResult>;
+
+/** Extra local-only endpoints (the workflow runner's SFN API and execution views). */
+export type LocalEndpoint = (request: { method: string; path: string; headers: Record<string, string>; body: string }) => Promise<ProxyResult | undefined>;
+
+/**
+ * The local API Gateway: matches a request against the same route table as the CDK REST API, builds
+ * the REST API proxy event (`APIGatewayProxyEvent`) and calls the route's handler module in-process,
+ * exactly the module Lambda would load.
+ */
+export function createGateway(options: { routes?: readonly Route[]; localEndpoints?: LocalEndpoint[] } = {}) {
+  const resolve = compileRoutes(options.routes ?? ROUTES);
+  const modules = new Map<string, Promise<LambdaHandler>>();
+  const load = (entry: string) => {
+    let loaded = modules.get(entry);
+    if (!loaded) {
+      const url = pathToFileURL(new URL(`../functions/${entry}.ts`, import.meta.url).pathname).href;
+      loaded = import(url).then((mod: { handler: LambdaHandler }) => mod.handler);
+      modules.set(entry, loaded);
+    }
+    return loaded;
+  };
+
+  async function dispatch(req: IncomingMessage, body: Buffer): Promise<ProxyResult> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const method = (req.method ?? 'GET').toUpperCase();
+    const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]));
+    for (const endpoint of options.localEndpoints ?? []) {
+      const answer = await endpoint({ method, path: url.pathname, headers, body: body.toString('utf8') });
+      if (answer) return answer;
+    }
+    const family = familyOfPath(url.pathname);
+    if (body.length > MAX_PAYLOAD_BYTES) return renderError(family, new ValidationError(`request body is over ${MAX_PAYLOAD_BYTES} bytes`, { field: 'body' }));
+    const resolution = resolve(method, url.pathname);
+    if (resolution.kind === 'bad-path') return renderError(family, new ValidationError(resolution.reason, { field: 'path' }));
+    if (resolution.kind === 'not-found') return renderError(family, new NotFoundError(`no route for ${method} ${url.pathname}`));
+    if (resolution.kind === 'method-not-allowed') return renderError(family, new MethodNotAllowedError(method, url.pathname, resolution.allowed));
+    const { route, pathParameters } = resolution.match;
+    const event = proxyEvent(req, method, url, route, pathParameters, body);
+    const handler = await load(route.entry);
+    const timeoutMs = (route.timeoutSeconds ?? 29) * 1000;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<ProxyResult>((done) => {
+      timer = setTimeout(() => done({ statusCode: 504, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'Endpoint request timed out' }) }), timeoutMs);
+    });
+    try {
+      return await Promise.race([handler(event, lambdaContext(route, timeoutMs)), timeout]);
+    } catch (error) {
+      return renderError(route.family, error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The node:http request listener. */
+  return async function gatewayListener(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size <= MAX_PAYLOAD_BYTES + 1) chunks.push(chunk);
+    }
+    let result: ProxyResult;
+    try {
+      result = await dispatch(req, Buffer.concat(chunks));
+    } catch (error) {
+      result = renderError(familyOfPath(req.url ?? '/'), error);
+    }
+    res.writeHead(result.statusCode, result.headers);
+    res.end(result.body);
+  };
+}
+
+function proxyEvent(req: IncomingMessage, method: string, url: URL, route: Route, pathParameters: Record<string, string>, body: Buffer): APIGatewayProxyEvent {
+  const headers: Record<string, string> = {};
+  const multiValueHeaders: Record<string, string[]> = {};
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const name = req.rawHeaders[i] ?? '';
+    const value = req.rawHeaders[i + 1] ?? '';
+    headers[name] = value;
+    (multiValueHeaders[name] ??= []).push(value);
+  }
+  const query: Record<string, string> = {};
+  const multiQuery: Record<string, string[]> = {};
+  for (const [key, value] of url.searchParams) {
+    query[key] = value;
+    (multiQuery[key] ??= []).push(value);
+  }
+  const hasQuery = Object.keys(query).length > 0;
+  const now = Date.now();
+  return {
+    resource: route.path,
+    path: url.pathname,
+    httpMethod: method,
+    headers,
+    multiValueHeaders,
+    queryStringParameters: hasQuery ? query : null,
+    multiValueQueryStringParameters: hasQuery ? multiQuery : null,
+    pathParameters: Object.keys(pathParameters).length > 0 ? pathParameters : null,
+    stageVariables: null,
+    body: body.length > 0 ? body.toString('utf8') : null,
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      authorizer: null,
+      protocol: `HTTP/${req.httpVersion}`,
+      httpMethod: method,
+      identity: localIdentity(req),
+      path: `/local${url.pathname}`,
+      stage: 'local',
+      requestId: randomUUID(),
+      requestTimeEpoch: now,
+      resourceId: route.entry,
+      resourcePath: route.path,
+    },
+  };
+}
+
+function localIdentity(req: IncomingMessage): APIGatewayProxyEvent['requestContext']['identity'] {
+  return {
+    accessKey: null, accountId: null, apiKey: null, apiKeyId: null, caller: null, clientCert: null,
+    cognitoAuthenticationProvider: null, cognitoAuthenticationType: null, cognitoIdentityId: null, cognitoIdentityPoolId: null,
+    principalOrgId: null, sourceIp: req.socket.remoteAddress ?? '127.0.0.1', user: null, userAgent: req.headers['user-agent'] ?? null, userArn: null,
+  };
+}
+
+function lambdaContext(route: Route, timeoutMs: number): Context {
+  const deadline = Date.now() + timeoutMs;
+  const name = `local-${route.entry.replace(/\//g, '-')}`;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: name,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${name}`,
+    memoryLimitInMB: '1024',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${name}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}

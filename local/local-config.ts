@@ -1,0 +1,23 @@
+import { z } from 'zod';
+
+/** The local cloud's own settings (`npm start`), read from the environment in this one place. */
+const LocalConfigSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('127.0.0.1'),
+  ADMIN_TOKEN: z.string().min(16, 'ADMIN_TOKEN must be at least 16 characters').optional(),
+  DATA_DIR: z.string().default('.data'),
+  LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('WARN'),
+  KUBECONFIG: z.string().optional(),
+  ALLOW_LOOPBACK_HTTP: z.enum(['true', 'false']).default('true'),
+});
+
+export type LocalConfig = z.infer<typeof LocalConfigSchema>;
+
+export function loadLocalConfig(env: NodeJS.ProcessEnv): LocalConfig {
+  const parsed = LocalConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`invalid environment variable ${String(issue?.path[0])}: ${issue?.message}`);
+  }
+  return parsed.data;
+}

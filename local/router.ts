@@ -1,0 +1,68 @@
+import type { Route } from '../functions/routes.js';
+
+/** A route table compiled for matching request paths the way API Gateway does. */
+export type Match = { route: Route; pathParameters: Record<string, string> };
+
+export type Resolution =
+  | { kind: 'match'; match: Match }
+  | { kind: 'method-not-allowed'; allowed: string[] }
+  | { kind: 'not-found' }
+  | { kind: 'bad-path'; reason: string };
+
+type Compiled = { route: Route; segments: string[] };
+
+/**
+ * Splits and decodes a request path. Encoded slashes stay inside their segment (as in API Gateway);
+ * `.`/`..` segments and undecodable escapes are refused, so no handler sees a traversal attempt.
+ */
+export function splitPath(path: string): string[] | { error: string } {
+  const raw = path.split('/').slice(1);
+  if (raw.length > 1 && raw.at(-1) === '') raw.pop();
+  const segments: string[] = [];
+  for (const part of raw) {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(part);
+    } catch {
+      return { error: `path segment "${part}" is not valid percent-encoding` };
+    }
+    if (decoded === '.' || decoded === '..' || decoded.includes('\0')) return { error: 'path traversal segments are not allowed' };
+    segments.push(decoded);
+  }
+  return segments;
+}
+
+export function compileRoutes(routes: readonly Route[]): (method: string, path: string) => Resolution {
+  const compiled: Compiled[] = routes.map((route) => ({ route, segments: route.path.split('/').slice(1) }));
+  return (method, path) => {
+    const segments = splitPath(path);
+    if (!Array.isArray(segments)) return { kind: 'bad-path', reason: segments.error };
+    let best: { match: Match; score: number } | undefined;
+    const allowed = new Set<string>();
+    for (const { route, segments: pattern } of compiled) {
+      if (pattern.length !== segments.length) continue;
+      const params: Record<string, string> = {};
+      let score = 0;
+      let ok = true;
+      for (let i = 0; i < pattern.length && ok; i += 1) {
+        const p = pattern[i] ?? '';
+        const s = segments[i] ?? '';
+        const param = /^\{(\w+)\}$/.exec(p);
+        if (param?.[1]) {
+          if (s === '') ok = false;
+          else params[param[1]] = s;
+        } else if (p === s) {
+          // Static segments outrank parameters, as API Gateway prefers the most specific resource.
+          score += 1 << (pattern.length - i);
+        } else ok = false;
+      }
+      if (!ok) continue;
+      allowed.add(route.method);
+      if (route.method !== method) continue;
+      if (!best || score > best.score) best = { match: { route, pathParameters: params }, score };
+    }
+    if (best) return { kind: 'match', match: best.match };
+    if (allowed.size > 0) return { kind: 'method-not-allowed', allowed: [...allowed].sort() };
+    return { kind: 'not-found' };
+  };
+}

@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import { join, resolve } from 'node:path';
+import { startDynamoDbLocal, ensureTables } from './dynamodb.js';
+import type { LocalDynamo } from './dynamodb.js';
+import { createGateway } from './gateway.js';
+import { ensureHelmBinary } from './helm-binary.js';
+
+export type RuntimeOptions = Readonly<{
+  /** 0 picks a free port. @default 8080 */
+  port?: number;
+  host?: string;
+  /** Where data survives restarts; undefined keeps everything in memory (tests). */
+  dataDir?: string;
+  /** Use a DynamoDB Local that is already running instead of starting one. */
+  dynamodbEndpoint?: string;
+  /** Prefix of the table names, so test files can share one DynamoDB Local. @default '' */
+  tablePrefix?: string;
+  adminToken?: string;
+  logLevel?: string;
+  kubeconfig?: string;
+  allowLoopbackHttp?: boolean;
+}>;
+
+export type Runtime = Readonly<{
+  url: string;
+  port: number;
+  /** A token generated for the first admin, when one was generated (printed once by `npm start`). */
+  generatedAdminToken: string | undefined;
+  tables: Record<string, string>;
+  dynamodbEndpoint: string;
+  close: () => Promise<void>;
+}>;
+
+const ROOT = resolve(new URL('..', import.meta.url).pathname);
+
+/**
+ * Brings the local cloud up: DynamoDB Local with the CDK's table definitions, the helm binary, the
+ * gateway on `port`, and the first admin. Sets the environment the functions' config module reads
+ * before any handler module is imported — the same variables the CDK stack sets in AWS.
+ */
+export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
+  let dynamo: LocalDynamo | undefined;
+  const dynamodbEndpoint = options.dynamodbEndpoint ?? (dynamo = await startDynamoDbLocal(options.dataDir ? { dataDir: join(options.dataDir, 'dynamodb') } : {})).endpoint;
+  const tables = await ensureTables(dynamodbEndpoint, options.tablePrefix ?? '');
+  const helm = ensureHelmBinary(join(ROOT, 'node_modules', '.cache', 'control-plane'));
+
+  const server: Server = createServer();
+  await new Promise<void>((done) => server.listen(options.port ?? 8080, options.host ?? '127.0.0.1', done));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
+
+  const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+  Object.assign(process.env, {
+    AWS_REGION: 'us-east-1',
+    APP_VERSION: version,
+    DYNAMODB_ENDPOINT: dynamodbEndpoint,
+    PLATFORM_TABLE: tables.platform,
+    CONFIG_TABLE: tables.config,
+    RELEASES_TABLE: tables.releases,
+    HELM_TABLE: tables.helm,
+    HELM_BINARY: helm,
+    LOG_LEVEL: options.logLevel ?? 'WARN',
+    ALLOW_LOOPBACK_HTTP: String(options.allowLoopbackHttp ?? true),
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_TRACE_ENABLED: 'false',
+    ...(options.kubeconfig ? { KUBECONFIG: options.kubeconfig } : {}),
+  });
+
+  const gateway = createGateway();
+  server.on('request', (req, res) => void gateway(req, res));
+
+  const { bootstrapAdmin } = await import('../functions/admin/users-service.js');
+  const { generated } = await bootstrapAdmin(options.adminToken);
+
+  return {
+    url,
+    port,
+    generatedAdminToken: generated,
+    tables,
+    dynamodbEndpoint,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((done) => server.close(() => done()));
+      await dynamo?.stop();
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+import type { Runtime, RuntimeOptions } from '../../local/runtime.js';
+import { startRuntime } from '../../local/runtime.js';
+
+export type TestRuntime = Runtime & { adminToken: string; call: Caller };
+
+export type Reply = { status: number; headers: Headers; body: any; text: string };
+export type Caller = (method: string, path: string, options?: { token?: string | null; body?: unknown; rawBody?: string; headers?: Record<string, string> }) => Promise<Reply>;
+
+/**
+ * Starts the local cloud for one test file: the gateway on a free port, in front of the run's shared
+ * DynamoDB Local, with tables under a prefix of the file's own.
+ */
+export async function startTestRuntime(options: RuntimeOptions = {}): Promise<TestRuntime> {
+  const adminToken = `cpt_test_${randomBytes(16).toString('hex')}`;
+  const runtime = await startRuntime({
+    port: 0,
+    dynamodbEndpoint: inject('dynamodbEndpoint'),
+    tablePrefix: `t${randomBytes(4).toString('hex')}_`,
+    adminToken,
+    logLevel: 'SILENT',
+    ...options,
+  });
+  const call: Caller = async (method, path, { token = adminToken, body, rawBody, headers = {} } = {}) => {
+    const response = await fetch(`${runtime.url}${path}`, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined || rawBody !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
+      ...(rawBody !== undefined ? { body: rawBody } : body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    return { status: response.status, headers: response.headers, body: parsed, text };
+  };
+  return { ...runtime, adminToken, call };
+}
