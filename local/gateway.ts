@@ -36,21 +36,23 @@ export function createGateway(options: { routes?: readonly Route[]; localEndpoin
   };
 
   async function dispatch(req: IncomingMessage, body: Buffer): Promise<ProxyResult> {
+    // The raw path, not URL.pathname: URL would resolve `..` before we could refuse it.
+    const rawPath = (req.url ?? '/').split('?')[0] || '/';
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = (req.method ?? 'GET').toUpperCase();
     const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]));
     for (const endpoint of options.localEndpoints ?? []) {
-      const answer = await endpoint({ method, path: url.pathname, headers, body: body.toString('utf8') });
+      const answer = await endpoint({ method, path: rawPath, headers, body: body.toString('utf8') });
       if (answer) return answer;
     }
-    const family = familyOfPath(url.pathname);
+    const family = familyOfPath(rawPath);
     if (body.length > MAX_PAYLOAD_BYTES) return renderError(family, new ValidationError(`request body is over ${MAX_PAYLOAD_BYTES} bytes`, { field: 'body' }));
-    const resolution = resolve(method, url.pathname);
+    const resolution = resolve(method, rawPath);
     if (resolution.kind === 'bad-path') return renderError(family, new ValidationError(resolution.reason, { field: 'path' }));
-    if (resolution.kind === 'not-found') return renderError(family, new NotFoundError(`no route for ${method} ${url.pathname}`));
-    if (resolution.kind === 'method-not-allowed') return renderError(family, new MethodNotAllowedError(method, url.pathname, resolution.allowed));
+    if (resolution.kind === 'not-found') return renderError(family, new NotFoundError(`no route for ${method} ${rawPath}`));
+    if (resolution.kind === 'method-not-allowed') return renderError(family, new MethodNotAllowedError(method, rawPath, resolution.allowed));
     const { route, pathParameters } = resolution.match;
-    const event = proxyEvent(req, method, url, route, pathParameters, body);
+    const event = proxyEvent(req, method, rawPath, url, route, pathParameters, body);
     const handler = await load(route.entry);
     const timeoutMs = (route.timeoutSeconds ?? 29) * 1000;
     let timer: NodeJS.Timeout | undefined;
@@ -85,7 +87,7 @@ export function createGateway(options: { routes?: readonly Route[]; localEndpoin
   };
 }
 
-function proxyEvent(req: IncomingMessage, method: string, url: URL, route: Route, pathParameters: Record<string, string>, body: Buffer): APIGatewayProxyEvent {
+function proxyEvent(req: IncomingMessage, method: string, path: string, url: URL, route: Route, pathParameters: Record<string, string>, body: Buffer): APIGatewayProxyEvent {
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
@@ -104,7 +106,7 @@ function proxyEvent(req: IncomingMessage, method: string, url: URL, route: Route
   const now = Date.now();
   return {
     resource: route.path,
-    path: url.pathname,
+    path,
     httpMethod: method,
     headers,
     multiValueHeaders,
@@ -121,7 +123,7 @@ function proxyEvent(req: IncomingMessage, method: string, url: URL, route: Route
       protocol: `HTTP/${req.httpVersion}`,
       httpMethod: method,
       identity: localIdentity(req),
-      path: `/local${url.pathname}`,
+      path: `/local${path}`,
       stage: 'local',
       requestId: randomUUID(),
       requestTimeEpoch: now,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { request } from 'node:http';
 import { inject } from 'vitest';
 import type { Runtime, RuntimeOptions } from '../../local/runtime.js';
 import { startRuntime } from '../../local/runtime.js';
@@ -42,4 +43,18 @@ export async function startTestRuntime(options: RuntimeOptions = {}): Promise<Te
     return { status: response.status, headers: response.headers, body: parsed, text };
   };
   return { ...runtime, adminToken, call };
+}
+
+/** Sends a request with the path exactly as given (fetch would normalise `..` and `%2e`). */
+export function rawGet(url: string, path: string, token: string): Promise<{ status: number; body: string }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((done, fail) => {
+    const req = request({ hostname, port, path, method: 'GET', headers: { authorization: `Bearer ${token}` } }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      res.on('end', () => done({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', fail);
+    req.end();
+  });
 }

@@ -1,0 +1,69 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROUTES } from '../../functions/routes.js';
+import { FUNCTIONS } from '../../functions/tasks.js';
+import { generateOpenApi, OPENAPI_FILE } from '../../scripts/openapi.js';
+import type { TestRuntime } from '../helpers/runtime.js';
+import { startTestRuntime } from '../helpers/runtime.js';
+
+const FUNCTIONS_DIR = new URL('../../functions/', import.meta.url).pathname;
+
+function handlerFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return handlerFiles(path);
+    if (!entry.name.endsWith('.ts') || !/^export const handler\b/m.test(readFileSync(path, 'utf8'))) return [];
+    return [relative(FUNCTIONS_DIR, path).replace(/\.ts$/, '')];
+  });
+}
+
+describe('route table', () => {
+  const entries = new Set([...ROUTES.map((r) => r.entry), ...FUNCTIONS.map((f) => f.entry)]);
+
+  it('has a row for every handler file', () => {
+    const orphans = handlerFiles(FUNCTIONS_DIR).filter((file) => !entries.has(file));
+    expect(orphans, 'handler files without a route or function row').toEqual([]);
+  });
+
+  it('has a handler file for every row', () => {
+    const missing = [...entries].filter((entry) => !existsSync(join(FUNCTIONS_DIR, `${entry}.ts`)) || !/^export const handler\b/m.test(readFileSync(join(FUNCTIONS_DIR, `${entry}.ts`), 'utf8')));
+    expect(missing, 'rows whose handler file is missing or exports no handler').toEqual([]);
+  });
+
+  it('has no two rows for the same method and path', () => {
+    const keys = ROUTES.map((r) => `${r.method} ${r.path}`);
+    expect(keys.length).toBe(new Set(keys).size);
+  });
+});
+
+describe('OpenAPI document', () => {
+  let rt: TestRuntime;
+  beforeAll(async () => {
+    rt = await startTestRuntime();
+  });
+  afterAll(() => rt.close());
+
+  it('is up to date in docs/openapi.json (run npm run openapi when this fails)', async () => {
+    expect(readFileSync(OPENAPI_FILE, 'utf8')).toBe(await generateOpenApi());
+  });
+
+  it('lists every route of the route table', async () => {
+    const doc = JSON.parse(await generateOpenApi()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    expect(doc.openapi).toBe('3.1.0');
+    for (const route of ROUTES) expect(doc.paths[route.path]?.[route.method.toLowerCase()], `${route.method} ${route.path}`).toBeDefined();
+  });
+
+  it('is served at GET /openapi.json', async () => {
+    const reply = await rt.call('GET', '/openapi.json');
+    expect(reply.status).toBe(200);
+    expect(reply.body).toEqual(JSON.parse(readFileSync(OPENAPI_FILE, 'utf8')));
+    expect((await rt.call('GET', '/openapi.json', { token: null })).status).toBe(401);
+  });
+
+  it('describes request bodies from the handler schemas', async () => {
+    const doc = JSON.parse(await generateOpenApi()) as { paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties: Record<string, unknown> } }> } }>> };
+    const body = doc.paths['/admin/users']?.post?.requestBody?.content['application/json']?.schema;
+    expect(Object.keys(body?.properties ?? {})).toEqual(['name', 'role']);
+  });
+});
