@@ -1,0 +1,16 @@
+import { benchPlatform } from './platform.js';
+
+/**
+ * `npm run bench [-- <suite>…]`: runs benchmark suites against the local cloud and prints figures
+ * (recorded in docs/benchmarks.md). Not part of `npm test`.
+ */
+const SUITES: Record<string, () => Promise<string[]>> = {
+  platform: benchPlatform,
+};
+
+const chosen = process.argv.slice(2).filter((arg) => arg in SUITES);
+for (const name of chosen.length > 0 ? chosen : Object.keys(SUITES)) {
+  console.log(`## ${name}`);
+  for (const line of await SUITES[name]!()) console.log(`- ${line}`);
+}
+process.exit(0);
