@@ -7,7 +7,10 @@ import type { Route } from '../functions/routes.js';
 import { MethodNotAllowedError, NotFoundError, ValidationError } from '../functions/shared/errors.js';
 import type { ProxyResult } from '../functions/shared/families.js';
 import { familyOfPath, renderError } from '../functions/shared/families.js';
+import { installLambdaStreamingGlobal, isStreaming, LocalResponseStream } from './lambda-streaming.js';
 import { compileRoutes } from './router.js';
+
+installLambdaStreamingGlobal();
 
 /** API Gateway's own payload limit; the handlers refuse anything over 1 MiB themselves. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -35,7 +38,7 @@ export function createGateway(options: { routes?: readonly Route[]; localEndpoin
     return loaded;
   };
 
-  async function dispatch(req: IncomingMessage, body: Buffer): Promise<ProxyResult> {
+  async function dispatch(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<ProxyResult | 'streamed'> {
     // The raw path, not URL.pathname: URL would resolve `..` before we could refuse it.
     const rawPath = (req.url ?? '/').split('?')[0] || '/';
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -54,6 +57,7 @@ export function createGateway(options: { routes?: readonly Route[]; localEndpoin
     const { route, pathParameters } = resolution.match;
     const event = proxyEvent(req, method, rawPath, url, route, pathParameters, body);
     const handler = await load(route.entry);
+    if (isStreaming(handler)) return stream(handler, event, lambdaContext(route, (route.timeoutSeconds ?? 29) * 1000), res);
     const timeoutMs = (route.timeoutSeconds ?? 29) * 1000;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<ProxyResult>((done) => {
@@ -76,15 +80,37 @@ export function createGateway(options: { routes?: readonly Route[]; localEndpoin
       size += chunk.length;
       if (size <= MAX_PAYLOAD_BYTES + 1) chunks.push(chunk);
     }
-    let result: ProxyResult;
+    let result: ProxyResult | 'streamed';
     try {
-      result = await dispatch(req, Buffer.concat(chunks));
+      result = await dispatch(req, res, Buffer.concat(chunks));
     } catch (error) {
+      if (res.headersSent) return void res.end();
       result = renderError(familyOfPath(req.url ?? '/'), error);
     }
+    if (result === 'streamed') return;
     res.writeHead(result.statusCode, result.headers);
     res.end(result.body);
   };
+}
+
+/**
+ * Runs a response-streaming handler (API Gateway STREAM mode): the prelude becomes the status and
+ * headers, every chunk goes to the client as written, and the function's timeout applies.
+ */
+async function stream(handler: (event: unknown, stream: LocalResponseStream, context: unknown) => Promise<void>, event: APIGatewayProxyEvent, context: Context, res: ServerResponse): Promise<'streamed'> {
+  const out = new LocalResponseStream(
+    (prelude) => res.writeHead(prelude.statusCode ?? 200, prelude.headers ?? {}),
+    (chunk) => res.write(chunk),
+  );
+  const timer = setTimeout(() => res.destroy(), context.getRemainingTimeInMillis() + 1000);
+  try {
+    await handler(event, out, context);
+  } finally {
+    clearTimeout(timer);
+    if (!res.headersSent) res.writeHead(200, {});
+    res.end();
+  }
+  return 'streamed';
 }
 
 function proxyEvent(req: IncomingMessage, method: string, path: string, url: URL, route: Route, pathParameters: Record<string, string>, body: Buffer): APIGatewayProxyEvent {

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from './config.js';
 
 /**
@@ -31,4 +31,115 @@ export function isTransactionConditionFailed(error: unknown, index?: number): bo
   const reasons = (error as Error & { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
   if (index === undefined) return reasons.some((r) => r.Code === 'ConditionalCheckFailed');
   return reasons[index]?.Code === 'ConditionalCheckFailed';
+}
+
+/**
+ * One page of a partition in sort-key order, skipping `offset` items: the API's page/size model on
+ * top of DynamoDB's cursors. Reads offset + limit items, so use it on partitions of small items.
+ */
+export async function queryOffset(input: {
+  table: string;
+  pk: string;
+  skPrefix?: string;
+  offset: number;
+  limit: number;
+  forward?: boolean;
+  consistent?: boolean;
+}): Promise<Record<string, unknown>[]> {
+  const { QueryCommand } = await import('@aws-sdk/lib-dynamodb');
+  const out: Record<string, unknown>[] = [];
+  let skipped = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo.send(
+      new QueryCommand({
+        TableName: input.table,
+        KeyConditionExpression: input.skPrefix ? 'pk = :pk AND begins_with(sk, :prefix)' : 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': input.pk, ...(input.skPrefix ? { ':prefix': input.skPrefix } : {}) },
+        ScanIndexForward: input.forward ?? true,
+        ConsistentRead: input.consistent ?? false,
+        Limit: Math.min(1000, input.offset - skipped + input.limit - out.length),
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      if (skipped < input.offset) skipped += 1;
+      else if (out.length < input.limit) out.push(item);
+    }
+    start = page.LastEvaluatedKey;
+  } while (start && out.length < input.limit);
+  return out;
+}
+
+/** Every item of a partition (or of a sort-key prefix), following cursors. */
+export async function queryAll(input: { table: string; pk: string; skPrefix?: string; consistent?: boolean; projection?: string }): Promise<Record<string, unknown>[]> {
+  const { QueryCommand } = await import('@aws-sdk/lib-dynamodb');
+  const out: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo.send(
+      new QueryCommand({
+        TableName: input.table,
+        KeyConditionExpression: input.skPrefix ? 'pk = :pk AND begins_with(sk, :prefix)' : 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': input.pk, ...(input.skPrefix ? { ':prefix': input.skPrefix } : {}) },
+        ConsistentRead: input.consistent ?? false,
+        ...(input.projection ? { ProjectionExpression: input.projection } : {}),
+        ExclusiveStartKey: start,
+      }),
+    );
+    out.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return out;
+}
+
+/** Whether a transaction lost to a concurrent one on the same item (worth retrying). */
+export function isTransactionConflict(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (error.name === 'TransactionConflictException') return true;
+  if (error.name !== 'TransactionCanceledException') return false;
+  const reasons = (error as Error & { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+  return reasons.some((r) => r.Code === 'TransactionConflict');
+}
+
+/** Runs `attempt` again (with jittered backoff) while it loses transaction conflicts. */
+export async function retryConflicts<T>(attempt: () => Promise<T>, tries = 8): Promise<T> {
+  for (let i = 1; ; i += 1) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!isTransactionConflict(error) || i >= tries) throw error;
+      await new Promise((r) => setTimeout(r, Math.random() * 20 * 2 ** i));
+    }
+  }
+}
+
+type Key = { pk: string; sk: string };
+
+/** BatchGetItem over any number of keys (100 per call), retrying unprocessed keys; keyed `pk|sk`. */
+export async function batchGet(table: string, keys: readonly Key[], options: { consistent?: boolean } = {}): Promise<Map<string, Record<string, unknown>>> {
+  const found = new Map<string, Record<string, unknown>>();
+  const unique = [...new Map(keys.map((k) => [`${k.pk}|${k.sk}`, k])).values()];
+  for (let i = 0; i < unique.length; i += 100) {
+    let pending: Record<string, unknown>[] = unique.slice(i, i + 100);
+    for (let attempt = 0; pending.length > 0; attempt += 1) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+      const out = await dynamo.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: options.consistent ?? false } } }));
+      for (const item of out.Responses?.[table] ?? []) found.set(`${String(item.pk)}|${String(item.sk)}`, item);
+      pending = out.UnprocessedKeys?.[table]?.Keys ?? [];
+    }
+  }
+  return found;
+}
+
+/** BatchWriteItem puts and deletes in calls of 25, retrying unprocessed items. */
+export async function batchWrite(table: string, writes: readonly ({ put: Record<string, unknown> } | { delete: Key })[]): Promise<void> {
+  for (let i = 0; i < writes.length; i += 25) {
+    let pending = writes.slice(i, i + 25).map((w) => ('put' in w ? { PutRequest: { Item: w.put } } : { DeleteRequest: { Key: w.delete } }));
+    for (let attempt = 0; pending.length > 0; attempt += 1) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+      const out = await dynamo.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
+      pending = (out.UnprocessedItems?.[table] ?? []) as typeof pending;
+    }
+  }
 }

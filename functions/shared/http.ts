@@ -32,6 +32,8 @@ export type HttpRequest<S extends RequestSchemas> = Readonly<{
 export type HttpHandler = ((event: APIGatewayProxyEvent, context: Context) => Promise<ProxyResult>) & {
   /** The request schemas, read by the OpenAPI generator. */
   readonly schemas: RequestSchemas;
+  /** Whether the handler answers through Lambda response streaming (the route must say so too). */
+  readonly streaming: boolean;
 };
 
 type Event = ValidatedEvent & { caller?: Caller; route?: Route };
@@ -47,7 +49,7 @@ function familyOf(event: Event): Family {
  * table; JSON body parsing (1 MiB cap); zod validation of body, query and path. The route is found
  * from the event's `resource` and `httpMethod`, which API Gateway and the local gateway both set.
  */
-export function httpHandler<S extends RequestSchemas>(schemas: S, fn: (request: HttpRequest<S>) => Promise<HttpResult>): HttpHandler {
+export function httpHandler<S extends RequestSchemas>(schemas: S, fn: (request: HttpRequest<S>) => Promise<HttpResult>, options: { streaming?: boolean } = {}): HttpHandler {
   const core = async (event: Event): Promise<ProxyResult> => {
     const current = event.route;
     if (!current) throw new Error(`no route for ${event.httpMethod} ${event.resource}`);
@@ -63,21 +65,26 @@ export function httpHandler<S extends RequestSchemas>(schemas: S, fn: (request: 
     return renderSuccess(current.family, result);
   };
 
-  const wrapped = middy<Event, ProxyResult>()
+  // Streaming (API Gateway STREAM mode) lifts the 29 s and 6 MB limits for long polls and large pages.
+  const wrapped = middy<Event, ProxyResult>({ streamifyResponse: options.streaming === true })
     .use({
       before: function resolveRouteBefore(request) {
         request.event.route = routeFor(request.event.httpMethod, request.event.resource);
-        metrics.addMetric('Requests', MetricUnit.Count, 1);
       },
     })
     .use(captureLambdaHandler(tracer))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
+    .use({
+      before: function countRequestBefore() {
+        metrics.addMetric('Requests', MetricUnit.Count, 1);
+      },
+    })
     .use(errorRenderer(familyOf))
     .use(authenticate())
     .use(jsonBody())
     .use(validate(schemas))
     .handler(core);
 
-  return Object.assign((event: APIGatewayProxyEvent, context: Context) => wrapped(event as Event, context), { schemas });
+  return Object.assign(wrapped as unknown as (event: APIGatewayProxyEvent, context: Context) => Promise<ProxyResult>, { schemas, streaming: options.streaming === true });
 }

@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto';
+import { HttpError } from '#shared/errors.js';
+import { NeverReleasedError } from './errors.js';
+import { watchHead } from './head-watch.js';
+import { requireNamespace } from './hierarchy-service.js';
+import type { NamespacePath } from './keys.js';
+import { changesSince, headOf } from './releases-service.js';
+import { readValues } from './store/items.js';
+import { readManifestRange } from './store/releases.js';
+
+/** What application instances call all day: `configs` (a page of the latest release) and the long poll. */
+
+export type ConfigsPage = {
+  env: string;
+  appId: string;
+  clusterName: string;
+  namespaceName: string;
+  releaseKey: string;
+  comment: string;
+  total: number;
+  page: number;
+  size: number;
+  items: Record<string, string>;
+  changes: { updates: string[]; adds: string[]; deletes: string[] } | null;
+};
+
+/** Strong validator of a configs answer: the release it shows and the request's page shape. */
+function etagOf(releaseId: string, page: number, size: number, releaseKey: string | undefined): string {
+  return `"${createHash('sha256').update(`${releaseId}|${page}|${size}|${releaseKey ?? ''}`).digest('base64url').slice(0, 27)}"`;
+}
+
+/**
+ * A page of the latest release. Reads: the namespace item (the head), the manifest chunks covering
+ * the page, and the page's values — plus, with a `releaseKey` other than the head, that release's
+ * item and both manifests. A matching `If-None-Match` answers 304 after the first read.
+ */
+export async function readConfigs(p: NamespacePath, input: { releaseKey?: string | undefined; page: number; size: number; ifNoneMatch?: string | undefined }): Promise<{ notModified: true; etag: string } | { notModified: false; etag: string; page: ConfigsPage }> {
+  const ns = await requireNamespace(p);
+  const head = headOf(ns);
+  if (!head) throw new NeverReleasedError(p.namespace);
+  const etag = etagOf(head.release_id, input.page, input.size, input.releaseKey);
+  if (input.ifNoneMatch && input.ifNoneMatch.split(',').map((t) => t.trim()).includes(etag)) return { notModified: true, etag };
+  const offset = (input.page - 1) * input.size;
+  const entries = await readManifestRange(ns.uid, head, offset, offset + input.size);
+  const values = await readValues(ns.uid, entries.map(([key, version]) => [key, version] as const));
+  const changed = input.releaseKey ? await changesSince(ns, input.releaseKey) : undefined;
+  return {
+    notModified: false,
+    etag,
+    page: {
+      env: p.env,
+      appId: p.app,
+      clusterName: p.cluster,
+      namespaceName: p.namespace,
+      releaseKey: head.release_id,
+      comment: ns.latest_comment ?? '',
+      total: head.item_count,
+      page: input.page,
+      size: input.size,
+      items: Object.fromEntries(entries.map(([key]) => [key, values.get(key) ?? ''])),
+      changes: changed ? { updates: changed.updated, adds: changed.added, deletes: changed.deleted } : null,
+    },
+  };
+}
+
+/** The long poll ran out of time with no change: the family's `{"code":408,"message":"timeout"}`. */
+export class PollTimeoutError extends HttpError {
+  override name = 'PollTimeoutError';
+  constructor() {
+    super(408, 'timeout');
+  }
+}
+
+/**
+ * Waits until the namespace's latest release differs from `releaseKey` and returns it; answers at
+ * once when the client's key is already stale, and throws PollTimeoutError after `timeoutSeconds`.
+ */
+export async function waitForChange(p: NamespacePath, releaseKey: string, timeoutSeconds: number): Promise<{ releaseKey: string }> {
+  const ns = await requireNamespace(p, false);
+  if (ns.latest_release_id && ns.latest_release_id !== releaseKey) return { releaseKey: ns.latest_release_id };
+  return new Promise((done, fail) => {
+    const timer = setTimeout(() => {
+      stop();
+      fail(new PollTimeoutError());
+    }, timeoutSeconds * 1000);
+    const stop = watchHead(p, (latest) => {
+      if (latest && latest !== releaseKey) {
+        clearTimeout(timer);
+        stop();
+        done({ releaseKey: latest });
+      }
+    });
+  });
+}

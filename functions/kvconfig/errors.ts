@@ -1,0 +1,39 @@
+import { ConflictError, NotFoundError, ValidationError } from '#shared/errors.js';
+
+/** What is missing, named the way the API names it ("namespace not found"). */
+export type Level = 'env' | 'app' | 'cluster' | 'namespace' | 'item' | 'release';
+
+export class ConfigNotFoundError extends NotFoundError {
+  override name = 'ConfigNotFoundError';
+  constructor(level: Level, name: string) {
+    super(`${level} not found: ${name}`);
+  }
+}
+
+export class AlreadyExistsError extends ConflictError {
+  override name = 'AlreadyExistsError';
+  constructor(level: Level, name: string) {
+    super(`${level} already exists: ${name}`);
+  }
+}
+
+export class HasChildrenError extends ConflictError {
+  override name = 'HasChildrenError';
+  constructor(level: Level, name: string, children: string, count: number) {
+    super(`${level} ${name} still has ${count} ${children}; delete them first or pass ?force=true`);
+  }
+}
+
+export class NamespaceFullError extends ValidationError {
+  override name = 'NamespaceFullError';
+  constructor(limit: number) {
+    super(`namespace already holds ${limit} items, the maximum`, { field: 'key' });
+  }
+}
+
+export class NeverReleasedError extends NotFoundError {
+  override name = 'NeverReleasedError';
+  constructor(namespace: string) {
+    super(`release not found: namespace ${namespace} has never been released`);
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * Configuration-center keys in the config table. Names (env, app, cluster, namespace) cannot
+ * contain `#`, so `#` separates key parts. A namespace's data is keyed by its `uid`, fixed at
+ * creation: a namespace deleted and created again starts empty even before its old data is purged.
+ *
+ *   app            pk = ENV#<env>                       sk = APP#<app>          cluster_count
+ *   app counter    pk = ENV#<env>                       sk = #APPS              count (list totals)
+ *   cluster        pk = APP#<env>#<app>                 sk = CLUSTER#<cluster>  namespace_count
+ *   namespace      pk = CLUSTER#<env>#<app>#<cluster>   sk = NS#<namespace>     uid, item_count, history_count,
+ *                                                                               head: latest_seq, latest_release_id, …
+ *   item           pk = ITEMS#<uid>                     sk = <key>              version, hash, times, operator (no value)
+ *   item value     pk = VAL#<uid>                       sk = <key>#<version>    value (immutable: never overwritten)
+ *   release        pk = REL#<uid>                       sk = <seq, 10 digits>   id, name, time, operator, comment, item_count
+ *   manifest chunk pk = MAN#<uid>#<release id>          sk = <chunk, 5 digits>  entries [key, version, hash] × ≤ 250
+ *   history        pk = HIST#<uid>                      sk = <time>#<random>    action, key, release_id, operator
+ *
+ * A manifest is keyed by release id, not sequence, so two publishes racing for the same sequence
+ * number never write into each other's chunks; the loser deletes its own.
+ *
+ * Access patterns: every list is one Query on a partition in sort-key order; `configs` reads the
+ * namespace item (head), the one to three manifest chunks that cover the page, and the page's values
+ * by BatchGet — a bounded number of reads whatever the namespace's history. The long poll reads
+ * only the namespace item.
+ */
+export const MANIFEST_CHUNK_SIZE = 250;
+
+export type NamespacePath = Readonly<{ env: string; app: string; cluster: string; namespace: string }>;
+
+export const appKey = (env: string, app: string) => ({ pk: `ENV#${env}`, sk: `APP#${app}` });
+export const appCounterKey = (env: string) => ({ pk: `ENV#${env}`, sk: '#APPS' });
+export const clusterKey = (env: string, app: string, cluster: string) => ({ pk: `APP#${env}#${app}`, sk: `CLUSTER#${cluster}` });
+export const namespaceKey = (p: NamespacePath) => ({ pk: `CLUSTER#${p.env}#${p.app}#${p.cluster}`, sk: `NS#${p.namespace}` });
+
+export const itemKey = (uid: string, key: string) => ({ pk: `ITEMS#${uid}`, sk: key });
+export const valueKey = (uid: string, key: string, version: string) => ({ pk: `VAL#${uid}`, sk: `${key}#${version}` });
+export const releaseKey = (uid: string, seq: number) => ({ pk: `REL#${uid}`, sk: seqSk(seq) });
+export const chunkKey = (uid: string, releaseId: string, chunk: number) => ({ pk: `MAN#${uid}#${releaseId}`, sk: String(chunk).padStart(5, '0') });
+export const historyPk = (uid: string) => `HIST#${uid}`;
+
+export const seqSk = (seq: number) => String(seq).padStart(10, '0');
+
+/** Partitions that hold a namespace's data, for purging (manifest partitions are per release id). */
+export const dataPartitions = (uid: string) => [`ITEMS#${uid}`, `VAL#${uid}`, `REL#${uid}`, `HIST#${uid}`];

@@ -1,0 +1,146 @@
+import { InternalError } from '#shared/errors.js';
+import { nowIso } from '#shared/ids.js';
+import { ConfigNotFoundError, NeverReleasedError } from './errors.js';
+import { requireNamespace } from './hierarchy-service.js';
+import type { NamespacePath } from './keys.js';
+import { makeReleaseId, seqOfReleaseId } from './release-id.js';
+import { allPointers, readValues } from './store/items.js';
+import type { ManifestEntry, NamespaceRecord, ReleaseRecord } from './store/records.js';
+import * as releases from './store/releases.js';
+
+/** Publishing, listing, reading and rolling back immutable releases. */
+
+export type ReleaseView = {
+  app_name: string;
+  cluster_name: string;
+  namespace_name: string;
+  release_id: string;
+  release_name: string;
+  release_time: string;
+  operator: string;
+  comment: string;
+};
+
+export type Changed = { added: string[]; updated: string[]; deleted: string[] };
+
+const view = (p: NamespacePath, r: ReleaseRecord): ReleaseView => ({
+  app_name: p.app,
+  cluster_name: p.cluster,
+  namespace_name: p.namespace,
+  release_id: r.release_id,
+  release_name: r.release_name,
+  release_time: r.release_time,
+  operator: r.operator,
+  comment: r.comment,
+});
+
+/** `yyyyMMddHHmmss` in UTC, for generated release names. */
+const stamp = (iso: string) => iso.replace(/[-:TZ]/g, '').slice(0, 14);
+
+const MAX_ATTEMPTS = 20;
+
+/**
+ * Commits a new release whose manifest `entriesOf` computes from the namespace as read. Retries when
+ * another publish or rollback commits first, so concurrent publishes form a total order.
+ */
+async function commit(p: NamespacePath, meta: { name: (ns: NamespaceRecord, at: string) => string; operator: string; comment: string }, action: 'publish' | 'rollback', entriesOf: (ns: NamespaceRecord) => Promise<ManifestEntry[]>): Promise<ReleaseView> {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
+    const ns = await requireNamespace(p);
+    const entries = await entriesOf(ns);
+    const at = new Date();
+    const time = nowIso(at);
+    const seq = ns.latest_seq + 1;
+    const releaseId = makeReleaseId(seq, at);
+    const chunkCount = await releases.writeManifest(ns.uid, releaseId, entries);
+    const record: ReleaseRecord = { seq, release_id: releaseId, release_name: meta.name(ns, time), release_time: time, operator: meta.operator, comment: meta.comment, item_count: entries.length, chunk_count: chunkCount };
+    const outcome = await releases.commitRelease(p, ns.uid, ns.latest_seq, record, action);
+    if (outcome === 'committed') return view(p, record);
+    await releases.deleteManifest(ns.uid, releaseId, chunkCount);
+    if (outcome === 'no-namespace') throw new ConfigNotFoundError('namespace', p.namespace);
+    await new Promise((r) => setTimeout(r, Math.random() * 10 * (attempt + 1)));
+  }
+  throw new InternalError(`could not ${action}: ${MAX_ATTEMPTS} concurrent releases won the race; retry`);
+}
+
+/** Publishes the namespace's current items as a new immutable release. */
+export async function publish(p: NamespacePath, input: { operator: string; release_name?: string | undefined; comment?: string | undefined }): Promise<ReleaseView & { env: string }> {
+  const released = await commit(
+    p,
+    { name: (_ns, at) => input.release_name ?? `${p.app}.${p.cluster}.${p.namespace}.${stamp(at)}`, operator: input.operator, comment: input.comment ?? '' },
+    'publish',
+    async (ns) => (await allPointers(ns.uid)).map((i): ManifestEntry => [i.sk, i.version, i.hash]),
+  );
+  return { env: p.env, ...released };
+}
+
+/** Finds a release of the namespace by id; undefined for an unknown or forged id. */
+async function findRelease(ns: NamespaceRecord, id: string): Promise<ReleaseRecord | undefined> {
+  const seq = seqOfReleaseId(id);
+  if (seq === undefined || seq < 1 || seq > ns.latest_seq) return undefined;
+  const record = await releases.getRelease(ns.uid, seq);
+  return record?.release_id === id ? record : undefined;
+}
+
+/** Publishes a new release equal to the target's items, named `rollback_to_<release_id>`. */
+export async function rollback(p: NamespacePath, targetId: string, input: { operator: string; comment?: string | undefined }): Promise<ReleaseView & { env: string }> {
+  const first = await requireNamespace(p);
+  const target = await findRelease(first, targetId);
+  if (!target) throw new ConfigNotFoundError('release', targetId);
+  const entries = await releases.readManifest(first.uid, target);
+  const released = await commit(p, { name: () => `rollback_to_${targetId}`, operator: input.operator, comment: input.comment ?? '' }, 'rollback', async () => entries);
+  return { env: p.env, ...released };
+}
+
+export async function listReleases(p: NamespacePath, page: number, size: number, newestFirst: boolean): Promise<{ releases: ReleaseView[]; total: number }> {
+  const ns = await requireNamespace(p);
+  const records = await releases.listReleases(ns.uid, (page - 1) * size, size, newestFirst);
+  // Sequence numbers are gap-free (a commit requires the head at seq - 1), so the head is the count.
+  return { releases: records.map((r) => view(p, r)), total: ns.latest_seq };
+}
+
+/** Adds, updates and deletes between two manifests, by value hash, each in key order. */
+export function diffManifests(before: readonly ManifestEntry[], after: readonly ManifestEntry[]): Changed {
+  const old = new Map(before.map(([key, , hash]) => [key, hash]));
+  const now = new Map(after.map(([key, , hash]) => [key, hash]));
+  const added: string[] = [];
+  const updated: string[] = [];
+  for (const [key, hash] of now) {
+    const was = old.get(key);
+    if (was === undefined) added.push(key);
+    else if (was !== hash) updated.push(key);
+  }
+  const deleted = [...old.keys()].filter((key) => !now.has(key));
+  return { added, updated, deleted };
+}
+
+/** The head release as a manifest reference, from the namespace item alone. */
+export function headOf(ns: NamespaceRecord): { release_id: string; item_count: number } | undefined {
+  return ns.latest_release_id ? { release_id: ns.latest_release_id, item_count: ns.latest_item_count ?? 0 } : undefined;
+}
+
+/** Changes since release `id` up to the head; undefined when the id is not one of the namespace's releases. */
+export async function changesSince(ns: NamespaceRecord, id: string, headEntries?: readonly ManifestEntry[]): Promise<Changed | undefined> {
+  const head = headOf(ns);
+  if (!head) return undefined;
+  if (id === head.release_id) return { added: [], updated: [], deleted: [] };
+  const old = await findRelease(ns, id);
+  if (!old) return undefined;
+  const [before, after] = await Promise.all([releases.readManifest(ns.uid, old), headEntries ?? releases.readManifest(ns.uid, head)]);
+  return diffManifests(before, after);
+}
+
+/**
+ * The latest release with all its items, and what changed relative to `releaseId` (empty lists for
+ * an unknown or empty id, as CONTRACTS.md decides).
+ */
+export async function getLatestRelease(p: NamespacePath, releaseId: string) {
+  const ns = await requireNamespace(p);
+  const head = headOf(ns);
+  if (!head) throw new NeverReleasedError(p.namespace);
+  const latest = await releases.getRelease(ns.uid, ns.latest_seq);
+  if (!latest) throw new InternalError(`release ${head.release_id} is missing`);
+  const entries = await releases.readManifest(ns.uid, head);
+  const values = await readValues(ns.uid, entries.map(([key, version]) => [key, version] as const));
+  const changed = (releaseId && (await changesSince(ns, releaseId, entries))) || { added: [], updated: [], deleted: [] };
+  return { env: p.env, ...view(p, latest), items: entries.map(([key]) => ({ key, value: values.get(key) ?? '' })), changed };
+}

@@ -1,0 +1,111 @@
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { config } from '#shared/config.js';
+import { batchGet, batchWrite, dynamo, isTransactionConditionFailed, queryOffset } from '#shared/dynamo.js';
+import { newId } from '#shared/ids.js';
+import type { NamespacePath } from '../keys.js';
+import { chunkKey, historyPk, MANIFEST_CHUNK_SIZE, namespaceKey, releaseKey } from '../keys.js';
+import type { ManifestEntry, ReleaseRecord } from './records.js';
+import { ManifestEntrySchema, ReleaseRecordSchema } from './records.js';
+
+/**
+ * Releases: an immutable manifest (key → value version, hash) cut into chunks of 250 entries, and a
+ * release item. Publishing writes the chunks first — invisible until committed — then one
+ * transaction puts the release item and moves the namespace head, conditioned on the head's
+ * sequence: of two concurrent publishes one commits and the other retries with the next number.
+ */
+const table = () => config.tables.config;
+
+/** Writes a manifest's chunks for release `seq`; returns the chunk count. */
+export async function writeManifest(uid: string, releaseId: string, entries: readonly ManifestEntry[]): Promise<number> {
+  const chunks: ManifestEntry[][] = [];
+  for (let i = 0; i < entries.length; i += MANIFEST_CHUNK_SIZE) chunks.push(entries.slice(i, i + MANIFEST_CHUNK_SIZE));
+  await batchWrite(table(), chunks.map((chunk, index) => ({ put: { ...chunkKey(uid, releaseId, index), entries: chunk } })));
+  return chunks.length;
+}
+
+export async function deleteManifest(uid: string, releaseId: string, chunkCount: number): Promise<void> {
+  await batchWrite(table(), Array.from({ length: chunkCount }, (_, index) => ({ delete: chunkKey(uid, releaseId, index) })));
+}
+
+export type CommitOutcome = 'committed' | 'lost-race' | 'no-namespace';
+
+/** Makes release `release` the namespace's latest, if the head is still at `expectedSeq`. */
+export async function commitRelease(p: NamespacePath, uid: string, expectedSeq: number, release: ReleaseRecord, action: 'publish' | 'rollback'): Promise<CommitOutcome> {
+  try {
+    await dynamo.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: table(), Item: { ...releaseKey(uid, release.seq), ...release }, ConditionExpression: 'attribute_not_exists(pk)' } },
+          {
+            Update: {
+              TableName: table(),
+              Key: namespaceKey(p),
+              UpdateExpression:
+                'SET latest_seq = :seq, latest_release_id = :id, latest_release_name = :name, latest_release_time = :time, latest_comment = :comment, latest_operator = :op, latest_item_count = :count ADD history_count :one',
+              ConditionExpression: 'uid = :uid AND latest_seq = :expected',
+              ExpressionAttributeValues: {
+                ':seq': release.seq,
+                ':id': release.release_id,
+                ':name': release.release_name,
+                ':time': release.release_time,
+                ':comment': release.comment,
+                ':op': release.operator,
+                ':count': release.item_count,
+                ':one': 1,
+                ':uid': uid,
+                ':expected': expectedSeq,
+              },
+            },
+          },
+          {
+            Put: {
+              TableName: table(),
+              Item: { pk: historyPk(uid), sk: `${release.release_time}#${newId('h')}`, action, release_id: release.release_id, release_name: release.release_name, operator: release.operator, time: release.release_time },
+            },
+          },
+        ],
+      }),
+    );
+    return 'committed';
+  } catch (error) {
+    if (isTransactionConditionFailed(error, 0)) return 'lost-race';
+    if (isTransactionConditionFailed(error, 1)) {
+      const { Item } = await dynamo.send(new GetCommand({ TableName: table(), Key: namespaceKey(p), ConsistentRead: true }));
+      return Item?.uid === uid ? 'lost-race' : 'no-namespace';
+    }
+    throw error;
+  }
+}
+
+export async function getRelease(uid: string, seq: number): Promise<ReleaseRecord | undefined> {
+  const { Item } = await dynamo.send(new GetCommand({ TableName: table(), Key: releaseKey(uid, seq) }));
+  return Item ? ReleaseRecordSchema.parse(Item) : undefined;
+}
+
+export async function listReleases(uid: string, offset: number, limit: number, newestFirst: boolean): Promise<ReleaseRecord[]> {
+  const items = await queryOffset({ table: table(), pk: `REL#${uid}`, offset, limit, forward: !newestFirst });
+  return items.map((i) => ReleaseRecordSchema.parse(i));
+}
+
+/** Entries [from, to) of a release's manifest: reads only the chunks that cover the range. */
+export type ManifestRef = Pick<ReleaseRecord, 'release_id' | 'item_count'>;
+
+export async function readManifestRange(uid: string, release: ManifestRef, from: number, to: number): Promise<ManifestEntry[]> {
+  const end = Math.min(to, release.item_count);
+  if (from >= end) return [];
+  const first = Math.floor(from / MANIFEST_CHUNK_SIZE);
+  const last = Math.floor((end - 1) / MANIFEST_CHUNK_SIZE);
+  const keys = Array.from({ length: last - first + 1 }, (_, i) => chunkKey(uid, release.release_id, first + i));
+  const found = await batchGet(table(), keys);
+  const entries: ManifestEntry[] = [];
+  for (const key of keys) {
+    const chunk = found.get(`${key.pk}|${key.sk}`);
+    if (!chunk) throw new Error(`manifest chunk ${key.pk}/${key.sk} is missing`);
+    entries.push(...ManifestEntrySchema.array().parse(chunk.entries));
+  }
+  return entries.slice(from - first * MANIFEST_CHUNK_SIZE, end - first * MANIFEST_CHUNK_SIZE);
+}
+
+export async function readManifest(uid: string, release: ManifestRef): Promise<ManifestEntry[]> {
+  return readManifestRange(uid, release, 0, release.item_count);
+}
