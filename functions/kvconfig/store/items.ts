@@ -44,66 +44,43 @@ function namespaceUpdate(p: NamespacePath, uid: string, itemDelta: -1 | 0 | 1): 
   };
 }
 
-/** Creates or replaces an item; a new key counts against the namespace's 5,000-item limit. */
+/**
+ * Creates or replaces an item; a new key counts against the namespace's 5,000-item limit. Reads the
+ * item first so a replace costs one transaction; a concurrent create or delete of the same key makes
+ * the transaction's condition fail and the loop takes the other path.
+ */
 export async function setItem(p: NamespacePath, uid: string, key: string, value: string, operator: string, now: string): Promise<SetOutcome> {
   const version = newId('v');
   const hash = hashValue(value);
   const valuePut: TransactItem = { Put: { TableName: table(), Item: { ...valueKey(uid, key, version), value } } };
-  const history = () => historyPut(uid, now, { action: 'set', key, operator, version });
+  const history: TransactItem = historyPut(uid, now, { action: 'set', key, operator, version });
   return retryConflicts(async () => {
     for (;;) {
+      const current = await dynamo.send(new GetCommand({ TableName: table(), Key: itemKey(uid, key), ConsistentRead: true }));
+      const createTime = typeof current.Item?.create_time === 'string' ? current.Item.create_time : now;
+      const pointer: TransactItem = current.Item
+        ? {
+            Update: {
+              TableName: table(),
+              Key: itemKey(uid, key),
+              UpdateExpression: 'SET #ver = :v, #h = :h, update_time = :t, #o = :o',
+              ConditionExpression: 'attribute_exists(pk)',
+              ExpressionAttributeNames: { '#ver': 'version', '#h': 'hash', '#o': 'operator' },
+              ExpressionAttributeValues: { ':v': version, ':h': hash, ':t': now, ':o': operator },
+            },
+          }
+        : { Put: { TableName: table(), Item: { ...itemKey(uid, key), version, hash, create_time: now, update_time: now, operator }, ConditionExpression: 'attribute_not_exists(pk)' } };
       try {
-        await dynamo.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              valuePut,
-              { Put: { TableName: table(), Item: { ...itemKey(uid, key), version, hash, create_time: now, update_time: now, operator }, ConditionExpression: 'attribute_not_exists(pk)' } },
-              namespaceUpdate(p, uid, 1),
-              history(),
-            ],
-          }),
-        );
-        return { kind: 'ok', item: { sk: key, key, value, version, hash, create_time: now, update_time: now, operator } };
+        await dynamo.send(new TransactWriteCommand({ TransactItems: [valuePut, pointer, namespaceUpdate(p, uid, current.Item ? 0 : 1), history] }));
+        return { kind: 'ok', item: { sk: key, key, value, version, hash, create_time: createTime, update_time: now, operator } };
       } catch (error) {
+        // The key appeared or vanished since the read: take the other path.
+        if (isTransactionConditionFailed(error, 1)) continue;
         if (isTransactionConditionFailed(error, 2)) return (await namespaceGone(p, uid)) ? { kind: 'no-namespace' } : { kind: 'full' };
-        if (!isTransactionConditionFailed(error, 1)) throw error;
-      }
-      // The key exists: replace it, keeping its create_time and the item count.
-      try {
-        const { create_time } = await replace(uid, key, version, hash, operator, now, [valuePut, namespaceUpdate(p, uid, 0), history()]);
-        return { kind: 'ok', item: { sk: key, key, value, version, hash, create_time, update_time: now, operator } };
-      } catch (error) {
-        if (isTransactionConditionFailed(error, 2)) return { kind: 'no-namespace' };
-        if (!isTransactionConditionFailed(error, 1)) throw error;
-        // Deleted between our two attempts: create it again.
+        throw error;
       }
     }
   });
-}
-
-async function replace(uid: string, key: string, version: string, hash: string, operator: string, now: string, others: TransactItem[]): Promise<{ create_time: string }> {
-  const current = await dynamo.send(new GetCommand({ TableName: table(), Key: itemKey(uid, key), ConsistentRead: true }));
-  const createTime = typeof current.Item?.create_time === 'string' ? current.Item.create_time : now;
-  const [valuePut, ...rest] = others;
-  await dynamo.send(
-    new TransactWriteCommand({
-      TransactItems: [
-        valuePut as TransactItem,
-        {
-          Update: {
-            TableName: table(),
-            Key: itemKey(uid, key),
-            UpdateExpression: 'SET #ver = :v, #h = :h, update_time = :t, #o = :o',
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeNames: { '#ver': 'version', '#h': 'hash', '#o': 'operator' },
-            ExpressionAttributeValues: { ':v': version, ':h': hash, ':t': now, ':o': operator },
-          },
-        },
-        ...rest,
-      ],
-    }),
-  );
-  return { create_time: createTime };
 }
 
 async function namespaceGone(p: NamespacePath, uid: string): Promise<boolean> {
