@@ -34,7 +34,7 @@ type StreamingFn = (event: unknown, stream: LocalResponseStream, context: unknow
 
 /** Installs the `awslambda` global once (no-op inside a real Lambda runtime, which has its own). */
 export function installLambdaStreamingGlobal(): void {
-  const holder = globalThis as { awslambda?: { streamifyResponse?: unknown } };
+  const holder = globalThis as { awslambda?: Record<string, unknown> };
   if (typeof holder.awslambda?.streamifyResponse === 'function') return;
   holder.awslambda = {
     ...holder.awslambda,

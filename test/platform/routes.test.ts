@@ -3,6 +3,8 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../functions/routes.js';
 import { FUNCTIONS } from '../../functions/tasks.js';
+import type { HttpHandler } from '../../functions/shared/http.js';
+import { installLambdaStreamingGlobal } from '../../local/lambda-streaming.js';
 import { generateOpenApi, OPENAPI_FILE } from '../../scripts/openapi.js';
 import type { TestRuntime } from '../helpers/runtime.js';
 import { startTestRuntime } from '../helpers/runtime.js';
@@ -37,12 +39,22 @@ describe('route table', () => {
   });
 });
 
-describe('OpenAPI document', () => {
+// Handler modules read their configuration on import, so they are imported after the runtime set it.
+describe('handler modules and the OpenAPI document', () => {
   let rt: TestRuntime;
   beforeAll(async () => {
     rt = await startTestRuntime();
   });
   afterAll(() => rt.close());
+
+  it('marks a route streaming exactly when its handler streams', async () => {
+    installLambdaStreamingGlobal();
+    for (const route of ROUTES) {
+      const { handler } = (await import(join(FUNCTIONS_DIR, `${route.entry}.ts`))) as { handler: HttpHandler };
+      expect(handler.streaming, `${route.method} ${route.path}`).toBe(route.streaming === true);
+      if ((route.timeoutSeconds ?? 29) > 29) expect(route.streaming, `${route.path} runs past 29 s`).toBe(true);
+    }
+  });
 
   it('is up to date in docs/openapi.json (run npm run openapi when this fails)', async () => {
     expect(readFileSync(OPENAPI_FILE, 'utf8')).toBe(await generateOpenApi());
