@@ -6,6 +6,7 @@ import { startDynamoDbLocal, ensureTables } from './dynamodb.js';
 import type { LocalDynamo } from './dynamodb.js';
 import { createGateway } from './gateway.js';
 import { ensureHelmBinary } from './helm-binary.js';
+import { startWorkflows } from './workflows-host.js';
 
 export type RuntimeOptions = Readonly<{
   /** 0 picks a free port. @default 8080 */
@@ -21,6 +22,8 @@ export type RuntimeOptions = Readonly<{
   logLevel?: string;
   kubeconfig?: string;
   allowLoopbackHttp?: boolean;
+  /** Where the ASL files are. @default 'statemachines/' */
+  statemachinesDir?: string;
 }>;
 
 export type Runtime = Readonly<{
@@ -69,8 +72,14 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     ...(options.kubeconfig ? { KUBECONFIG: options.kubeconfig } : {}),
   });
 
-  const gateway = createGateway();
+  const workflows = await startWorkflows({ ...(options.dataDir ? { dataDir: options.dataDir } : {}), ...(options.statemachinesDir ? { statemachinesDir: options.statemachinesDir } : {}) });
+  process.env.SFN_ENDPOINT = `${url}/local/sfn`;
+  process.env.STATE_MACHINES = JSON.stringify(workflows.stateMachines);
+  const gateway = createGateway({ localEndpoints: workflows.endpoints });
   server.on('request', (req, res) => void gateway(req, res));
+  // Executions that were running when the last process stopped end FAILED with the reason, and
+  // their operations are told so through the same execution-status event as in AWS.
+  await workflows.runner.recover();
 
   const { bootstrapAdmin } = await import('../functions/admin/users-service.js');
   const { generated } = await bootstrapAdmin(options.adminToken);
@@ -82,6 +91,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     tables,
     dynamodbEndpoint,
     close: async () => {
+      await workflows.runner.close();
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));
       await dynamo?.stop();
