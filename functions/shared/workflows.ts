@@ -19,12 +19,19 @@ export function stateMachineArn(workflow: string): string {
 }
 
 /**
- * Starts an execution named after the operation id. A retried request with the same input gets the
- * existing execution (Step Functions treats a same-name same-input start as idempotent).
+ * Starts an execution named after the operation id, so a retried request cannot start it twice:
+ * Step Functions answers a same-name same-input start with the running execution, and refuses any
+ * other reuse of the name (ExecutionAlreadyExists, which this treats as "already started").
  */
 export async function startWorkflow(workflow: string, name: string, input: unknown): Promise<string> {
-  const out = await sfn.send(new StartExecutionCommand({ stateMachineArn: stateMachineArn(workflow), name, input: JSON.stringify(input) }));
-  return out.executionArn ?? '';
+  const arn = stateMachineArn(workflow);
+  try {
+    const out = await sfn.send(new StartExecutionCommand({ stateMachineArn: arn, name, input: JSON.stringify(input) }));
+    return out.executionArn ?? '';
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ExecutionAlreadyExists') return `${arn.replace(':stateMachine:', ':execution:')}:${name}`;
+    throw error;
+  }
 }
 
 export async function stopWorkflow(executionArn: string, cause: string): Promise<void> {
