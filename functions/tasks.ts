@@ -20,7 +20,10 @@ export type FunctionDef = Readonly<{
   helm?: boolean;
 }>;
 
-export const FUNCTIONS: readonly FunctionDef[] = [];
+export const FUNCTIONS: readonly FunctionDef[] = [
+  // Makes the generated admin token in Secrets Manager an admin's token at deploy time (infra/admin-stack.ts).
+  { name: 'BootstrapAdmin', kind: 'custom-resource', entry: 'admin/bootstrap-admin', timeoutSeconds: 60 },
+];
 
 /** A state machine: its ASL file under `statemachines/` and the functions its placeholders name. */
 export type WorkflowDef = Readonly<{ name: string; file: string; tasks: readonly string[] }>;

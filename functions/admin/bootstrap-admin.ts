@@ -1,0 +1,79 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
+import { z } from 'zod';
+import { config } from '#shared/config.js';
+import { logger } from '#shared/observability.js';
+import { bootstrapAdmin } from './users-service.js';
+
+/**
+ * CloudFormation custom resource (`Custom::BootstrapAdmin`, infra/admin-stack.ts) that makes the
+ * generated admin token in Secrets Manager belong to an admin, so the operator can call the API
+ * with the token read once from the secret. Create and Update (the secret changed) bootstrap;
+ * Delete leaves the users alone. The token is never logged, put in a reason, or returned as data.
+ *
+ * CloudFormation invokes this function directly (no Provider framework), so it answers the
+ * pre-signed response URL itself, and always: a lost answer would stall the stack until timeout.
+ */
+const PropertiesSchema = z.object({ SecretArn: z.string().min(1) });
+
+/** What a bearer token may look like (functions/shared/auth.ts reads `\S{1,512}`). */
+const TOKEN_PATTERN = /^\S{16,512}$/;
+
+const PHYSICAL_ID = 'bootstrap-admin';
+
+export type BootstrapDependencies = Readonly<{
+  readSecret: (secretArn: string) => Promise<string | undefined>;
+  bootstrap: (token: string) => Promise<unknown>;
+  /** PUTs the response document to CloudFormation's pre-signed URL. */
+  respond: (url: string, body: string) => Promise<void>;
+}>;
+
+type Outcome = { status: 'SUCCESS' | 'FAILED'; reason: string };
+
+export function createHandler(deps: BootstrapDependencies) {
+  return async function bootstrapAdminHandler(event: CloudFormationCustomResourceEvent, context: Pick<Context, 'logStreamName'>): Promise<void> {
+    const outcome = await run(event, deps);
+    if (outcome.status === 'FAILED') logger.error('admin bootstrap failed', { requestType: event.RequestType, reason: outcome.reason });
+    else logger.info('admin bootstrap done', { requestType: event.RequestType });
+    const body = JSON.stringify({
+      Status: outcome.status,
+      Reason: `${outcome.reason.slice(0, 1000)} (log stream ${context.logStreamName})`,
+      PhysicalResourceId: event.RequestType === 'Create' ? PHYSICAL_ID : event.PhysicalResourceId,
+      StackId: event.StackId,
+      RequestId: event.RequestId,
+      LogicalResourceId: event.LogicalResourceId,
+      Data: {},
+    });
+    // A failed PUT throws, so Lambda's asynchronous retries try again (bootstrapping is idempotent).
+    await deps.respond(event.ResponseURL, body);
+  };
+}
+
+async function run(event: CloudFormationCustomResourceEvent, deps: BootstrapDependencies): Promise<Outcome> {
+  if (event.RequestType === 'Delete') return { status: 'SUCCESS', reason: 'users are kept when the stack goes' };
+  try {
+    const { SecretArn } = PropertiesSchema.parse(event.ResourceProperties);
+    const token = await deps.readSecret(SecretArn);
+    // The message names the rule, never the value.
+    if (token === undefined || !TOKEN_PATTERN.test(token)) return { status: 'FAILED', reason: `secret ${SecretArn} does not hold a usable token: it must be a string of 16 to 512 non-space characters` };
+    await deps.bootstrap(token);
+    return { status: 'SUCCESS', reason: 'the token in the secret belongs to an admin' };
+  } catch (error) {
+    return { status: 'FAILED', reason: error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error' };
+  }
+}
+
+const secrets = new SecretsManagerClient({ region: config.region, maxAttempts: 5 });
+
+export const handler = createHandler({
+  async readSecret(secretArn) {
+    const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: secretArn }));
+    return SecretString;
+  },
+  bootstrap: bootstrapAdmin,
+  async respond(url, body) {
+    // Empty content-type: the pre-signed S3 URL was signed without one.
+    const response = await fetch(url, { method: 'PUT', body, headers: { 'content-type': '' }, signal: AbortSignal.timeout(10_000) });
+    if (!response.ok) throw new Error(`CloudFormation response URL answered ${response.status} ${response.statusText}`);
+  },
+});

@@ -1,0 +1,67 @@
+import type { AppProps, Environment } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import pkg from '../package.json' with { type: 'json' };
+import { FUNCTIONS, WORKFLOWS } from '#functions/tasks.js';
+import { AdminStack } from './admin-stack.js';
+import { ApiStack } from './api-stack.js';
+import { DataStack } from './data-stack.js';
+import type { LogLevel, RuntimeSettings } from './function-environment.js';
+import { LOG_LEVELS } from './function-environment.js';
+import { WorkflowsStack } from './workflows-stack.js';
+
+export type ControlPlane = Readonly<{
+  app: App;
+  data: DataStack;
+  /** Absent while there are no workflows or task functions: CloudFormation refuses an empty stack. */
+  workflows: WorkflowsStack | undefined;
+  api: ApiStack;
+  admin: AdminStack;
+}>;
+
+/**
+ * Cross-stack references stay CloudFormation exports/imports ("strong"): a table cannot be removed
+ * from under a stack that still uses it. Set here rather than in cdk.json so tests get it too.
+ */
+const DEFAULT_CONTEXT = { '@aws-cdk/core:defaultCrossStackReferences': 'strong' } as const;
+
+/**
+ * The whole app, with the cdk-nag AwsSolutions checks on every stack. Settings come from CDK
+ * context (`cdk synth -c logLevel=DEBUG`), all optional, so synthesis needs no AWS lookups:
+ * `stackPrefix` (ControlPlane), `appVersion` (package.json), `logLevel` (INFO), `eksClusterName`,
+ * and `account`/`region` (unset: environment-agnostic stacks, resolved at deploy time).
+ */
+export function createControlPlane(props: AppProps = {}): ControlPlane {
+  const app = new App({ ...props, context: { ...DEFAULT_CONTEXT, ...props.context } });
+  const prefix = contextString(app, 'stackPrefix') ?? 'ControlPlane';
+  const account = contextString(app, 'account');
+  const region = contextString(app, 'region');
+  const env: Environment | undefined = account || region ? { account, region } : undefined;
+  const runtime = runtimeSettings(app);
+
+  const data = new DataStack(app, `${prefix}Data`, { env, description: 'Control plane: DynamoDB tables' });
+  const hasWorkflows = WORKFLOWS.length > 0 || FUNCTIONS.some((f) => f.kind !== 'custom-resource');
+  const workflows = hasWorkflows
+    ? new WorkflowsStack(app, `${prefix}Workflows`, { env, description: 'Control plane: state machines and their task functions', tables: data.tables, runtime })
+    : undefined;
+  const api = new ApiStack(app, `${prefix}Api`, { env, description: 'Control plane: REST API, handlers, WAF', tables: data.tables, runtime, stateMachines: workflows?.stateMachines ?? {} });
+  const admin = new AdminStack(app, `${prefix}Admin`, { env, description: 'Control plane: first admin token and its bootstrap', tables: data.tables, runtime });
+
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  return { app, data, workflows, api, admin };
+}
+
+function runtimeSettings(app: App): RuntimeSettings {
+  const logLevel = contextString(app, 'logLevel') ?? 'INFO';
+  if (!isLogLevel(logLevel)) throw new Error(`context logLevel must be one of ${LOG_LEVELS.join(', ')}, got '${logLevel}'`);
+  return { appVersion: contextString(app, 'appVersion') ?? pkg.version, logLevel, eksClusterName: contextString(app, 'eksClusterName') };
+}
+
+const isLogLevel = (value: string): value is LogLevel => (LOG_LEVELS as readonly string[]).includes(value);
+
+function contextString(app: App, key: string): string | undefined {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') throw new Error(`context ${key} must be a string, got ${JSON.stringify(value)}`);
+  return value;
+}

@@ -1,0 +1,44 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { AdminStack } from '../../infra/admin-stack.js';
+import { RUNTIME, appWithData, logicalIdOf, statementsOfRole } from './support.js';
+
+describe('AdminStack', () => {
+  const { app, data } = appWithData();
+  const stack = new AdminStack(app, 'Admin', { tables: data.tables, runtime: RUNTIME });
+  const template = Template.fromStack(stack);
+  const functionId = logicalIdOf(stack, stack.node.findChild('BootstrapAdmin').node.findChild('Function') as never);
+  const secretId = logicalIdOf(stack, stack.adminToken);
+
+  it('generates the admin token in a retained secret', () => {
+    template.hasResource('AWS::SecretsManager::Secret', {
+      Properties: { GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true, IncludeSpace: false } },
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  it('runs the bootstrap function as a custom resource given the secret ARN', () => {
+    template.hasResourceProperties('Custom::BootstrapAdmin', {
+      ServiceToken: { 'Fn::GetAtt': [functionId, 'Arn'] },
+      SecretArn: { Ref: secretId },
+      ServiceTimeout: '300',
+    });
+  });
+
+  it('bundles the bootstrap handler with the house function settings', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, Timeout: 60 });
+  });
+
+  it('lets the function read the secret and write the platform table, nothing else', () => {
+    const roleId = logicalIdOf(stack, stack.node.findChild('BootstrapAdmin').node.findChild('Role') as never);
+    const granted = JSON.stringify(statementsOfRole(stack, roleId));
+    expect(granted).toContain('secretsmanager:GetSecretValue');
+    expect(granted).toContain(secretId);
+    expect(granted).toContain('PlatformTable');
+    for (const other of ['ConfigTable', 'ReleasesTable', 'HelmTable']) expect(granted).not.toContain(other);
+  });
+
+  it('outputs where the operator finds the token', () => {
+    template.hasOutput('AdminTokenSecretArn', { Value: { Ref: secretId } });
+  });
+});

@@ -1,0 +1,88 @@
+import { fileURLToPath } from 'node:url';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import type { FunctionDef, WorkflowDef } from '../../functions/tasks.js';
+import { WorkflowsStack } from '../../infra/workflows-stack.js';
+import { RUNTIME, appWithData, logicalIdOf, resourcesOf, statementsOfRole, unacknowledgedFindings } from './support.js';
+
+const FIXTURES = fileURLToPath(new URL('../fixtures/statemachines', import.meta.url));
+const FUNCTIONS: readonly FunctionDef[] = [
+  { name: 'Echo', kind: 'task', entry: 'health/health', timeoutSeconds: 30 },
+  { name: 'ExecutionEnded', kind: 'event', entry: 'releases/health' },
+  { name: 'BootstrapAdmin', kind: 'custom-resource', entry: 'admin/bootstrap-admin' },
+];
+const WORKFLOWS: readonly WorkflowDef[] = [{ name: 'infra-fixture', file: 'infra-fixture.asl.json', tasks: ['Echo'] }];
+
+function workflowsStack(workflows: readonly WorkflowDef[] = WORKFLOWS, functions: readonly FunctionDef[] = FUNCTIONS) {
+  const { app, data } = appWithData();
+  const stack = new WorkflowsStack(app, 'Workflows', { tables: data.tables, runtime: RUNTIME, workflows, functions, definitionsDir: FIXTURES });
+  return { app, stack, template: Template.fromStack(stack) };
+}
+
+describe('WorkflowsStack with the fixture workflow', () => {
+  const { app, stack, template } = workflowsStack();
+  const echoArn = { 'Fn::GetAtt': [logicalIdOf(stack, stack.functions.Echo?.function as never), 'Arn'] };
+  const machineId = logicalIdOf(stack, stack.stateMachines['infra-fixture'] as never);
+
+  it('creates task and event functions, not custom-resource ones', () => {
+    expect(Object.keys(stack.functions).sort()).toEqual(['Echo', 'ExecutionEnded']);
+    template.resourceCountIs('AWS::Lambda::Function', 2);
+  });
+
+  it('binds the ASL placeholder to the task function ARN in a Standard state machine', () => {
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      DefinitionSubstitutions: { EchoFunctionArn: echoArn },
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
+    });
+  });
+
+  it('lets the state machine invoke exactly its task function', () => {
+    const roleId = logicalIdOf(stack, stack.stateMachines['infra-fixture']?.role as never);
+    const invoke = statementsOfRole(stack, roleId).filter((s) => s.Action === 'lambda:InvokeFunction');
+    expect(invoke).toEqual([expect.objectContaining({ Resource: echoArn })]);
+  });
+
+  it('sends failed, timed-out and aborted executions to ExecutionEnded', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['aws.states'], 'detail-type': ['Step Functions Execution Status Change'], detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [{ Ref: machineId }] } },
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalIdOf(stack, stack.functions.ExecutionEnded?.function as never), 'Arn'] } })],
+    });
+  });
+
+  it('grants each function its domain table', () => {
+    const echo = JSON.stringify(statementsOfRole(stack, logicalIdOf(stack, stack.functions.Echo?.role as never)));
+    expect(echo).toContain('PlatformTable');
+    expect(echo).not.toContain('ReleasesTable');
+  });
+
+  it('passes cdk-nag with its acknowledgements', () => {
+    expect(unacknowledgedFindings(app)).toEqual([]);
+  });
+
+  it('keeps the task functions out of the state machines\' reach otherwise: no STATE_MACHINES variable', () => {
+    for (const fn of Object.values(resourcesOf(stack, 'AWS::Lambda::Function'))) {
+      expect((fn.Properties?.Environment as { Variables: Record<string, unknown> }).Variables).not.toHaveProperty('STATE_MACHINES');
+    }
+  });
+});
+
+describe('WorkflowsStack checks', () => {
+  it('refuses a workflow naming a task that is not a task function', () => {
+    expect(() => workflowsStack([{ ...WORKFLOWS[0] as WorkflowDef, tasks: ['Echo', 'Missing'] }])).toThrow(/names task Missing, which is not a task function \(have: Echo, ExecutionEnded\)/);
+  });
+
+  it('refuses an ASL file with a placeholder no task binds', () => {
+    expect(() => workflowsStack([{ ...WORKFLOWS[0] as WorkflowDef, tasks: [] }])).toThrow(/uses \$\{EchoFunctionArn\} but its tasks \(\) bind only nothing/);
+  });
+
+  it('refuses a missing ASL file', () => {
+    expect(() => workflowsStack([{ name: 'ghost', file: 'ghost.asl.json', tasks: [] }])).toThrow(/ghost\.asl\.json does not exist/);
+  });
+
+  it('creates no rule when there is no ExecutionEnded function', () => {
+    const { template } = workflowsStack(WORKFLOWS, FUNCTIONS.filter((f) => f.name !== 'ExecutionEnded'));
+    template.resourceCountIs('AWS::Events::Rule', 0);
+  });
+});
