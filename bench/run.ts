@@ -1,3 +1,4 @@
+import { benchKvconfig } from './kvconfig.js';
 import { benchPlatform } from './platform.js';
 
 /**
@@ -6,6 +7,7 @@ import { benchPlatform } from './platform.js';
  */
 const SUITES: Record<string, () => Promise<string[]>> = {
   platform: benchPlatform,
+  kvconfig: benchKvconfig,
 };
 
 const chosen = process.argv.slice(2).filter((arg) => arg in SUITES);

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { startDynamoDbLocal, ensureTables } from './dynamodb.js';
 import type { LocalDynamo } from './dynamodb.js';
 import { createGateway } from './gateway.js';
+import type { LocalEndpoint } from './gateway.js';
 import { ensureHelmBinary } from './helm-binary.js';
 import { startWorkflows } from './workflows-host.js';
 
@@ -35,6 +36,20 @@ export type Runtime = Readonly<{
   dynamodbEndpoint: string;
   close: () => Promise<void>;
 }>;
+
+/**
+ * `GET /local/capacity`: DynamoDB read and write units consumed since start (or the last
+ * `POST /local/capacity/reset`), for the benchmarks' cost figures.
+ */
+function capacityEndpoint(counter: { read: number; write: number }): LocalEndpoint {
+  return async ({ method, path }) => {
+    if (path === '/local/capacity/reset' && method === 'POST') {
+      counter.read = 0;
+      counter.write = 0;
+    } else if (path !== '/local/capacity' || method !== 'GET') return undefined;
+    return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(counter) };
+  };
+}
 
 const ROOT = resolve(new URL('..', import.meta.url).pathname);
 
@@ -75,7 +90,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   const workflows = await startWorkflows({ ...(options.dataDir ? { dataDir: options.dataDir } : {}), ...(options.statemachinesDir ? { statemachinesDir: options.statemachinesDir } : {}) });
   process.env.SFN_ENDPOINT = `${url}/local/sfn`;
   process.env.STATE_MACHINES = JSON.stringify(workflows.stateMachines);
-  const gateway = createGateway({ localEndpoints: workflows.endpoints });
+  const { consumedCapacity } = await import('../functions/shared/dynamo.js');
+  const gateway = createGateway({ localEndpoints: [...workflows.endpoints, capacityEndpoint(consumedCapacity)] });
   server.on('request', (req, res) => void gateway(req, res));
   // Executions that were running when the last process stopped end FAILED with the reason, and
   // their operations are told so through the same execution-status event as in AWS.
