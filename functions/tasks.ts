@@ -6,7 +6,8 @@
  * workflow construct substitutes the function's ARN, and the local workflow runner binds the same
  * placeholder to the in-process handler.
  */
-export type FunctionKind = 'task' | 'event' | 'custom-resource';
+/** `http-fallback` answers what no route serves (API Gateway's ANY methods and `{proxy+}`). */
+export type FunctionKind = 'task' | 'event' | 'custom-resource' | 'http-fallback';
 
 export type FunctionDef = Readonly<{
   /** Stable name: construct id in CDK, placeholder base in ASL. */
@@ -23,6 +24,7 @@ export type FunctionDef = Readonly<{
 export const FUNCTIONS: readonly FunctionDef[] = [
   // Makes the generated admin token in Secrets Manager an admin's token at deploy time (infra/admin-stack.ts).
   { name: 'BootstrapAdmin', kind: 'custom-resource', entry: 'admin/bootstrap-admin', timeoutSeconds: 60 },
+  { name: 'Unmatched', kind: 'http-fallback', entry: 'health/unmatched', timeoutSeconds: 10 },
 ];
 
 /** A state machine: its ASL file under `statemachines/` and the functions its placeholders name. */

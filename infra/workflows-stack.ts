@@ -49,7 +49,7 @@ export class WorkflowsStack extends Stack {
     // No STATE_MACHINES here: the machines reference these functions, so the reverse is a cycle.
     const environment = functionEnvironment(this, { tables: props.tables, runtime: props.runtime });
     const functions: Record<string, HouseFunction> = {};
-    for (const def of (props.functions ?? FUNCTIONS).filter((f) => f.kind !== 'custom-resource')) {
+    for (const def of (props.functions ?? FUNCTIONS).filter((f) => f.kind === 'task' || f.kind === 'event')) {
       if (functions[def.name]) throw new Error(`function ${def.name} is defined twice in FUNCTIONS`);
       const fn = new HouseFunction(this, def.name, { entry: def.entry, environment, description: `${def.kind} ${def.name}`, timeoutSeconds: def.timeoutSeconds ?? 60, helm: def.helm, logRetention: retention });
       fn.grantTableData(props.tables[tableOfEntry(def.entry)], 'read-write');

@@ -4,11 +4,11 @@ import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { ROUTES } from '../functions/routes.js';
 import type { Route } from '../functions/routes.js';
-import { MethodNotAllowedError, NotFoundError, ValidationError } from '../functions/shared/errors.js';
+import { ValidationError } from '../functions/shared/errors.js';
 import type { ProxyResult } from '../functions/shared/families.js';
 import { familyOfPath, renderError } from '../functions/shared/families.js';
 import { installLambdaStreamingGlobal, isStreaming, LocalResponseStream } from './lambda-streaming.js';
-import { compileRoutes } from './router.js';
+import { compileRoutes, unmatchedResponse } from '../functions/shared/router.js';
 
 installLambdaStreamingGlobal();
 
@@ -51,9 +51,7 @@ export function createGateway(options: { routes?: readonly Route[]; localEndpoin
     const family = familyOfPath(rawPath);
     if (body.length > MAX_PAYLOAD_BYTES) return renderError(family, new ValidationError(`request body is over ${MAX_PAYLOAD_BYTES} bytes`, { field: 'body' }));
     const resolution = resolve(method, rawPath);
-    if (resolution.kind === 'bad-path') return renderError(family, new ValidationError(resolution.reason, { field: 'path' }));
-    if (resolution.kind === 'not-found') return renderError(family, new NotFoundError(`no route for ${method} ${rawPath}`));
-    if (resolution.kind === 'method-not-allowed') return renderError(family, new MethodNotAllowedError(method, rawPath, resolution.allowed));
+    if (resolution.kind !== 'match') return unmatchedResponse(method, rawPath) ?? renderError(family, new ValidationError('unroutable request'));
     const { route, pathParameters } = resolution.match;
     const event = proxyEvent(req, method, rawPath, url, route, pathParameters, body);
     const handler = await load(route.entry);

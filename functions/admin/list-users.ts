@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { httpHandler } from '#shared/http.js';
 import { intParam, paginate } from '#shared/validation.js';
 import { listUsers } from './users-service.js';

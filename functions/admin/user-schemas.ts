@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ROLES } from '#functions/routes.js';
 
 /** Request schemas shared by the `/admin/users` handlers. */

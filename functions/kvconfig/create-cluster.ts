@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { httpHandler } from '#shared/http.js';
 import { NameSchema } from '#shared/validation.js';
 import { createCluster } from './hierarchy-service.js';

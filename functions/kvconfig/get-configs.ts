@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { httpHandler } from '#shared/http.js';
 import { readConfigs } from './client-service.js';
 import { NamespacePathSchema, pageQuery, toNamespace } from './schemas.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { httpHandler } from '#shared/http.js';
 import { publish } from './releases-service.js';
 import { DescriptionSchema, NamespacePathSchema, OperatorSchema, toNamespace } from './schemas.js';

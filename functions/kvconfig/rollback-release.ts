@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { httpHandler } from '#shared/http.js';
 import { rollback } from './releases-service.js';
 import { DescriptionSchema, OperatorSchema, ReleasePathSchema, toNamespace } from './schemas.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { boolParam, intParam, NameSchema } from '#shared/validation.js';
 import type { NamespacePath } from './keys.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { httpHandler } from '#shared/http.js';
 import { setItem } from './items-service.js';
 import { ItemKeySchema, NamespacePathSchema, toNamespace } from './schemas.js';

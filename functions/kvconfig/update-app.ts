@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { httpHandler } from '#shared/http.js';
 import { updateApp } from './hierarchy-service.js';
 import { AppPathSchema, DescriptionSchema } from './schemas.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { httpHandler } from '#shared/http.js';
 import { intParam } from '#shared/validation.js';
 import { waitForChange } from './client-service.js';

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Role } from '#functions/routes.js';
 import { ROLES } from '#functions/routes.js';
 import { config } from './config.js';

@@ -72,7 +72,6 @@ export async function queryOffset(input: {
   forward?: boolean;
   consistent?: boolean;
 }): Promise<Record<string, unknown>[]> {
-  const { QueryCommand } = await import('@aws-sdk/lib-dynamodb');
   const out: Record<string, unknown>[] = [];
   let skipped = 0;
   let start: Record<string, unknown> | undefined;
@@ -99,7 +98,6 @@ export async function queryOffset(input: {
 
 /** Every item of a partition (or of a sort-key prefix), following cursors. */
 export async function queryAll(input: { table: string; pk: string; skPrefix?: string; consistent?: boolean; projection?: string }): Promise<Record<string, unknown>[]> {
-  const { QueryCommand } = await import('@aws-sdk/lib-dynamodb');
   const out: Record<string, unknown>[] = [];
   let start: Record<string, unknown> | undefined;
   do {

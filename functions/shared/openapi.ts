@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Route } from '#functions/routes.js';
 import type { RequestSchemas } from './middleware/validate.js';
 

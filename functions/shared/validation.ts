@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Schema pieces shared by the families. Query strings arrive as strings, so numbers are coerced;

@@ -109,3 +109,18 @@ describe('request body validation', () => {
     expect(reply.text).not.toContain('at ');
   });
 });
+
+describe('the API Gateway fallback function', () => {
+  it('renders 404 and 405 in the family envelope as the local gateway does', async () => {
+    const { handler } = await import('../../functions/health/unmatched.js');
+    const event = (httpMethod: string, path: string) => ({ httpMethod, path }) as Parameters<typeof handler>[0];
+    const notFound = await handler(event('GET', '/api/v1/nowhere'));
+    expect(notFound.statusCode).toBe(404);
+    expect(JSON.parse(notFound.body)).toEqual({ code: 404, message: 'no route for GET /api/v1/nowhere', data: null });
+    const wrongMethod = await handler(event('DELETE', '/health'));
+    expect(wrongMethod.statusCode).toBe(405);
+    expect(wrongMethod.headers.allow).toBe('GET');
+    const traversal = await handler(event('GET', '/admin/users/%2e%2e'));
+    expect(traversal.statusCode).toBe(400);
+  });
+});

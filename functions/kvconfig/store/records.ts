@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Items as read back from the config table (validated at the store boundary). */
 export const AppRecordSchema = z.object({

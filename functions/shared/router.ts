@@ -1,4 +1,8 @@
-import type { Route } from '../functions/routes.js';
+import type { Route } from '#functions/routes.js';
+import { ROUTES } from '#functions/routes.js';
+import { MethodNotAllowedError, NotFoundError, ValidationError } from './errors.js';
+import type { ProxyResult } from './families.js';
+import { familyOfPath, renderError } from './families.js';
 
 /** A route table compiled for matching request paths the way API Gateway does. */
 export type Match = { route: Route; pathParameters: Record<string, string> };
@@ -65,4 +69,20 @@ export function compileRoutes(routes: readonly Route[]): (method: string, path: 
     if (allowed.size > 0) return { kind: 'method-not-allowed', allowed: [...allowed].sort() };
     return { kind: 'not-found' };
   };
+}
+
+const matchRoutes = compileRoutes(ROUTES);
+
+/**
+ * The answer for a request no route serves: 400 for a malformed or traversing path, 405 (with
+ * `Allow`) when the path exists under other methods, 404 otherwise — in the family's envelope.
+ * Used by the local gateway and, in AWS, by the fallback function behind every API resource.
+ */
+export function unmatchedResponse(method: string, path: string): ProxyResult | undefined {
+  const family = familyOfPath(path);
+  const resolution = matchRoutes(method, path);
+  if (resolution.kind === 'bad-path') return renderError(family, new ValidationError(resolution.reason, { field: 'path' }));
+  if (resolution.kind === 'not-found') return renderError(family, new NotFoundError(`no route for ${method} ${path}`));
+  if (resolution.kind === 'method-not-allowed') return renderError(family, new MethodNotAllowedError(method, path, resolution.allowed));
+  return undefined;
 }
