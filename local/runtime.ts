@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import { startDynamoDbLocal, ensureTables } from './dynamodb.js';
 import type { LocalDynamo } from './dynamodb.js';
@@ -64,7 +64,14 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   const tables = await ensureTables(dynamodbEndpoint, options.tablePrefix ?? '');
   const helm = ensureHelmBinary(join(ROOT, 'node_modules', '.cache', 'control-plane'));
 
-  const server: Server = createServer();
+  // Until the first admin exists and the workflows are recovered, every request is answered 503:
+  // `/ready` must not say Ready before a client can use the API.
+  let handle: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  const server: Server = createServer((req, res) => {
+    if (handle) return handle(req, res);
+    res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
+    res.end(JSON.stringify({ status: 'NotReady', failed: [{ dependency: 'startup', reason: 'the local cloud is starting' }] }));
+  });
   await new Promise<void>((done) => server.listen(options.port ?? 8080, options.host ?? '127.0.0.1', done));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
@@ -92,13 +99,14 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   process.env.STATE_MACHINES = JSON.stringify(workflows.stateMachines);
   const { consumedCapacity } = await import('../functions/shared/dynamo.js');
   const gateway = createGateway({ localEndpoints: [...workflows.endpoints, capacityEndpoint(consumedCapacity)] });
-  server.on('request', (req, res) => void gateway(req, res));
+
   // Executions that were running when the last process stopped end FAILED with the reason, and
   // their operations are told so through the same execution-status event as in AWS.
   await workflows.runner.recover();
 
   const { bootstrapAdmin } = await import('../functions/admin/users-service.js');
   const { generated } = await bootstrapAdmin(options.adminToken);
+  handle = (req, res) => void gateway(req, res);
 
   return {
     url,
