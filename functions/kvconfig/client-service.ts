@@ -42,7 +42,7 @@ export async function readConfigs(p: NamespacePath, input: { releaseKey?: string
   if (input.ifNoneMatch && input.ifNoneMatch.split(',').map((t) => t.trim()).includes(etag)) return { notModified: true, etag };
   const offset = (input.page - 1) * input.size;
   const entries = await readManifestRange(ns.uid, head, offset, offset + input.size);
-  const values = await readValues(ns.uid, entries.map(([key, version]) => [key, version] as const));
+  const values = await readValues(ns.uid, entries.map(([key, version, , value]) => [key, version, value] as const));
   const changed = input.releaseKey ? await changesSince(ns, input.releaseKey) : undefined;
   return {
     notModified: false,

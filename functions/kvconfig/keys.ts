@@ -8,21 +8,28 @@
  *   cluster        pk = APP#<env>#<app>                 sk = CLUSTER#<cluster>  namespace_count
  *   namespace      pk = CLUSTER#<env>#<app>#<cluster>   sk = NS#<namespace>     uid, item_count, history_count,
  *                                                                               head: latest_seq, latest_release_id, …
- *   item           pk = ITEMS#<uid>                     sk = <key>              version, hash, times, operator (no value)
- *   item value     pk = VAL#<uid>                       sk = <key>#<version>    value (immutable: never overwritten)
+ *   item           pk = ITEMS#<uid>                     sk = <key>              version, hash, times, operator, value if ≤ 1 KiB
+ *   item value     pk = VAL#<uid>                       sk = <key>#<version>    value > 1 KiB (immutable: never overwritten)
  *   release        pk = REL#<uid>                       sk = <seq, 10 digits>   id, name, time, operator, comment, item_count
- *   manifest chunk pk = MAN#<uid>#<release id>          sk = <chunk, 5 digits>  entries [key, version, hash] × ≤ 250
+ *   manifest chunk pk = MAN#<uid>#<release id>          sk = <chunk, 5 digits>  entries [key, version, hash, small value?] × ≤ 100
  *   history        pk = HIST#<uid>                      sk = <time>#<random>    action, key, release_id, operator
  *
  * A manifest is keyed by release id, not sequence, so two publishes racing for the same sequence
  * number never write into each other's chunks; the loser deletes its own.
  *
  * Access patterns: every list is one Query on a partition in sort-key order; `configs` reads the
- * namespace item (head), the one to three manifest chunks that cover the page, and the page's values
- * by BatchGet — a bounded number of reads whatever the namespace's history. The long poll reads
+ * namespace item (head), the manifest chunks that cover the page (one Query), and only the page's
+ * large values by BatchGet — a bounded number of reads whatever the namespace's history. The long poll reads
  * only the namespace item.
  */
-export const MANIFEST_CHUNK_SIZE = 250;
+export const MANIFEST_CHUNK_SIZE = 100;
+
+/**
+ * Values up to this many UTF-8 bytes live inline in the item and in manifest chunks, so pages of
+ * small values are read by Query (billed by total size) instead of one GetItem each (billed per item,
+ * at least half a unit). 100 entries of 256-char keys and 1 KiB values keep a chunk under 150 KB.
+ */
+export const INLINE_VALUE_BYTES = 1024;
 
 export type NamespacePath = Readonly<{ env: string; app: string; cluster: string; namespace: string }>;
 

@@ -68,7 +68,7 @@ export async function publish(p: NamespacePath, input: { operator: string; relea
     p,
     { name: (_ns, at) => input.release_name ?? `${p.app}.${p.cluster}.${p.namespace}.${stamp(at)}`, operator: input.operator, comment: input.comment ?? '' },
     'publish',
-    async (ns) => (await allPointers(ns.uid)).map((i): ManifestEntry => [i.sk, i.version, i.hash]),
+    async (ns) => (await allPointers(ns.uid)).map((i): ManifestEntry => (i.value === undefined ? [i.sk, i.version, i.hash] : [i.sk, i.version, i.hash, i.value])),
   );
   return { env: p.env, ...released };
 }
@@ -140,7 +140,7 @@ export async function getLatestRelease(p: NamespacePath, releaseId: string) {
   const latest = await releases.getRelease(ns.uid, ns.latest_seq);
   if (!latest) throw new InternalError(`release ${head.release_id} is missing`);
   const entries = await releases.readManifest(ns.uid, head);
-  const values = await readValues(ns.uid, entries.map(([key, version]) => [key, version] as const));
+  const values = await readValues(ns.uid, entries.map(([key, version, , value]) => [key, version, value] as const));
   const changed = (releaseId && (await changesSince(ns, releaseId, entries))) || { added: [], updated: [], deleted: [] };
   return { env: p.env, ...view(p, latest), items: entries.map(([key]) => ({ key, value: values.get(key) ?? '' })), changed };
 }

@@ -5,7 +5,7 @@ import { config } from '#shared/config.js';
 import { batchGet, dynamo, isTransactionConditionFailed, queryAll, queryOffset, retryConflicts } from '#shared/dynamo.js';
 import { newId } from '#shared/ids.js';
 import type { NamespacePath } from '../keys.js';
-import { historyPk, itemKey, namespaceKey, valueKey } from '../keys.js';
+import { historyPk, INLINE_VALUE_BYTES, itemKey, namespaceKey, valueKey } from '../keys.js';
 import type { ItemRecord } from './records.js';
 import { ItemRecordSchema } from './records.js';
 
@@ -52,7 +52,9 @@ function namespaceUpdate(p: NamespacePath, uid: string, itemDelta: -1 | 0 | 1): 
 export async function setItem(p: NamespacePath, uid: string, key: string, value: string, operator: string, now: string): Promise<SetOutcome> {
   const version = newId('v');
   const hash = hashValue(value);
-  const valuePut: TransactItem = { Put: { TableName: table(), Item: { ...valueKey(uid, key, version), value } } };
+  const inline = Buffer.byteLength(value, 'utf8') <= INLINE_VALUE_BYTES;
+  // A small value rides in the item itself; a large one gets its own immutable item.
+  const valuePut: TransactItem[] = inline ? [] : [{ Put: { TableName: table(), Item: { ...valueKey(uid, key, version), value } } }];
   const history: TransactItem = historyPut(uid, now, { action: 'set', key, operator, version });
   return retryConflicts(async () => {
     for (;;) {
@@ -63,20 +65,20 @@ export async function setItem(p: NamespacePath, uid: string, key: string, value:
             Update: {
               TableName: table(),
               Key: itemKey(uid, key),
-              UpdateExpression: 'SET #ver = :v, #h = :h, update_time = :t, #o = :o',
+              UpdateExpression: inline ? 'SET #ver = :v, #h = :h, update_time = :t, #o = :o, #val = :val' : 'SET #ver = :v, #h = :h, update_time = :t, #o = :o REMOVE #val',
               ConditionExpression: 'attribute_exists(pk)',
-              ExpressionAttributeNames: { '#ver': 'version', '#h': 'hash', '#o': 'operator' },
-              ExpressionAttributeValues: { ':v': version, ':h': hash, ':t': now, ':o': operator },
+              ExpressionAttributeNames: { '#ver': 'version', '#h': 'hash', '#o': 'operator', '#val': 'value' },
+              ExpressionAttributeValues: { ':v': version, ':h': hash, ':t': now, ':o': operator, ...(inline ? { ':val': value } : {}) },
             },
           }
-        : { Put: { TableName: table(), Item: { ...itemKey(uid, key), version, hash, create_time: now, update_time: now, operator }, ConditionExpression: 'attribute_not_exists(pk)' } };
+        : { Put: { TableName: table(), Item: { ...itemKey(uid, key), version, hash, create_time: now, update_time: now, operator, ...(inline ? { value } : {}) }, ConditionExpression: 'attribute_not_exists(pk)' } };
       try {
-        await dynamo.send(new TransactWriteCommand({ TransactItems: [valuePut, pointer, namespaceUpdate(p, uid, current.Item ? 0 : 1), history] }));
+        await dynamo.send(new TransactWriteCommand({ TransactItems: [pointer, namespaceUpdate(p, uid, current.Item ? 0 : 1), history, ...valuePut] }));
         return { kind: 'ok', item: { sk: key, key, value, version, hash, create_time: createTime, update_time: now, operator } };
       } catch (error) {
         // The key appeared or vanished since the read: take the other path.
-        if (isTransactionConditionFailed(error, 1)) continue;
-        if (isTransactionConditionFailed(error, 2)) return (await namespaceGone(p, uid)) ? { kind: 'no-namespace' } : { kind: 'full' };
+        if (isTransactionConditionFailed(error, 0)) continue;
+        if (isTransactionConditionFailed(error, 1)) return (await namespaceGone(p, uid)) ? { kind: 'no-namespace' } : { kind: 'full' };
         throw error;
       }
     }
@@ -114,16 +116,24 @@ export async function deleteItem(p: NamespacePath, uid: string, key: string, ope
 export async function getItem(uid: string, key: string): Promise<ItemWithValue | undefined> {
   const { Item } = await dynamo.send(new GetCommand({ TableName: table(), Key: itemKey(uid, key), ConsistentRead: true }));
   if (!Item) return undefined;
-  const pointer = ItemRecordSchema.parse(Item);
-  const values = await readValues(uid, [[key, pointer.version]]);
-  return { ...pointer, key, value: values.get(key) ?? '' };
+  const [item] = await withValues(uid, [ItemRecordSchema.parse(Item)]);
+  return item;
 }
 
-/** Values of (key, version) pairs, by BatchGet; keyed by item key. */
-export async function readValues(uid: string, entries: readonly (readonly [string, string])[]): Promise<Map<string, string>> {
-  const found = await batchGet(table(), entries.map(([key, version]) => valueKey(uid, key, version)));
+/**
+ * Values of (key, version, inline value?) entries, keyed by item key: inline ones as they are, the
+ * rest by BatchGet of their immutable value items.
+ */
+export async function readValues(uid: string, entries: readonly (readonly [string, string, string?])[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  for (const [key, version] of entries) {
+  const stored: (readonly [string, string])[] = [];
+  for (const [key, version, value] of entries) {
+    if (value !== undefined) out.set(key, value);
+    else stored.push([key, version]);
+  }
+  if (stored.length === 0) return out;
+  const found = await batchGet(table(), stored.map(([key, version]) => valueKey(uid, key, version)));
+  for (const [key, version] of stored) {
     const item = found.get(`VAL#${uid}|${key}#${version}`);
     if (item && typeof item.value === 'string') out.set(key, item.value);
   }
@@ -142,6 +152,6 @@ export async function allPointers(uid: string): Promise<ItemRecord[]> {
 }
 
 export async function withValues(uid: string, pointers: readonly ItemRecord[]): Promise<ItemWithValue[]> {
-  const values = await readValues(uid, pointers.map((p) => [p.sk, p.version] as const));
+  const values = await readValues(uid, pointers.map((p) => [p.sk, p.version, p.value] as const));
   return pointers.map((p) => ({ ...p, key: p.sk, value: values.get(p.sk) ?? '' }));
 }

@@ -43,6 +43,8 @@ export type NamespaceRecord = z.infer<typeof NamespaceRecordSchema>;
 export const ItemRecordSchema = z.object({
   sk: z.string(),
   version: z.string(),
+  /** The value itself when it is small (≤ INLINE_VALUE_BYTES); larger values are in their own item. */
+  value: z.string().optional(),
   hash: z.string(),
   create_time: z.string(),
   update_time: z.string(),
@@ -62,8 +64,11 @@ export const ReleaseRecordSchema = z.object({
 });
 export type ReleaseRecord = z.infer<typeof ReleaseRecordSchema>;
 
-/** A manifest entry: key, value version, value hash (for change detection without the value). */
-export const ManifestEntrySchema = z.tuple([z.string(), z.string(), z.string()]);
+/**
+ * A manifest entry: key, value version, value hash (for change detection without the value), and
+ * the value itself when it is small enough to live inline.
+ */
+export const ManifestEntrySchema = z.union([z.tuple([z.string(), z.string(), z.string()]), z.tuple([z.string(), z.string(), z.string(), z.string()])]);
 export type ManifestEntry = z.infer<typeof ManifestEntrySchema>;
 
 export const HistoryRecordSchema = z.object({

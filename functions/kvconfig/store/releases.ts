@@ -1,6 +1,6 @@
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '#shared/config.js';
-import { batchGet, batchWrite, dynamo, isTransactionConditionFailed, queryOffset } from '#shared/dynamo.js';
+import { batchWrite, dynamo, isTransactionConditionFailed, queryOffset } from '#shared/dynamo.js';
 import { newId } from '#shared/ids.js';
 import type { NamespacePath } from '../keys.js';
 import { chunkKey, historyPk, MANIFEST_CHUNK_SIZE, namespaceKey, releaseKey } from '../keys.js';
@@ -8,7 +8,7 @@ import type { ManifestEntry, ReleaseRecord } from './records.js';
 import { ManifestEntrySchema, ReleaseRecordSchema } from './records.js';
 
 /**
- * Releases: an immutable manifest (key → value version, hash) cut into chunks of 250 entries, and a
+ * Releases: an immutable manifest (key → value version, hash, small value) cut into chunks of 100 entries, and a
  * release item. Publishing writes the chunks first — invisible until committed — then one
  * transaction puts the release item and moves the namespace head, conditioned on the head's
  * sequence: of two concurrent publishes one commits and the other retries with the next number.
@@ -95,15 +95,34 @@ export async function readManifestRange(uid: string, release: ManifestRef, from:
   if (from >= end) return [];
   const first = Math.floor(from / MANIFEST_CHUNK_SIZE);
   const last = Math.floor((end - 1) / MANIFEST_CHUNK_SIZE);
-  const keys = Array.from({ length: last - first + 1 }, (_, i) => chunkKey(uid, release.release_id, first + i));
-  const found = await batchGet(table(), keys);
-  const entries: ManifestEntry[] = [];
-  for (const key of keys) {
-    const chunk = found.get(`${key.pk}|${key.sk}`);
-    if (!chunk) throw new Error(`manifest chunk ${key.pk}/${key.sk} is missing`);
-    entries.push(...ManifestEntrySchema.array().parse(chunk.entries));
-  }
+  // One Query over the covering chunks: billed by their total size, not per chunk. Chunks are
+  // immutable and written before their release commits, so an eventually consistent read that
+  // misses one (only just after a publish) is simply repeated strongly.
+  let chunks = await queryChunks(uid, release.release_id, first, last, false);
+  if (chunks.length !== last - first + 1) chunks = await queryChunks(uid, release.release_id, first, last, true);
+  if (chunks.length !== last - first + 1) throw new Error(`manifest of ${release.release_id} has ${chunks.length} of chunks ${first}–${last}`);
+  const entries = chunks.flatMap((chunk) => ManifestEntrySchema.array().parse(chunk.entries));
   return entries.slice(from - first * MANIFEST_CHUNK_SIZE, end - first * MANIFEST_CHUNK_SIZE);
+}
+
+async function queryChunks(uid: string, releaseId: string, first: number, last: number, consistent: boolean): Promise<Record<string, unknown>[]> {
+  const from = chunkKey(uid, releaseId, first);
+  const out: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo.send(
+      new QueryCommand({
+        TableName: table(),
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
+        ExpressionAttributeValues: { ':pk': from.pk, ':first': from.sk, ':last': chunkKey(uid, releaseId, last).sk },
+        ConsistentRead: consistent,
+        ExclusiveStartKey: start,
+      }),
+    );
+    out.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return out;
 }
 
 export async function readManifest(uid: string, release: ManifestRef): Promise<ManifestEntry[]> {
