@@ -9,6 +9,7 @@ import type { ProxyResult } from '../functions/shared/families.js';
 import { familyOfPath, renderError } from '../functions/shared/families.js';
 import { installLambdaStreamingGlobal, isStreaming, LocalResponseStream } from './lambda-streaming.js';
 import { compileRoutes, unmatchedResponse } from '../functions/shared/router.js';
+import { lambdaContext } from './lambda-context.js';
 
 installLambdaStreamingGlobal();
 
@@ -55,14 +56,14 @@ export function createGateway(options: { routes?: readonly Route[]; localEndpoin
     const { route, pathParameters } = resolution.match;
     const event = proxyEvent(req, method, rawPath, url, route, pathParameters, body);
     const handler = await load(route.entry);
-    if (isStreaming(handler)) return stream(handler, event, lambdaContext(route, (route.timeoutSeconds ?? 29) * 1000), res);
+    if (isStreaming(handler)) return stream(handler, event, lambdaContext(route.entry, (route.timeoutSeconds ?? 29) * 1000), res);
     const timeoutMs = (route.timeoutSeconds ?? 29) * 1000;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<ProxyResult>((done) => {
       timer = setTimeout(() => done({ statusCode: 504, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'Endpoint request timed out' }) }), timeoutMs);
     });
     try {
-      return await Promise.race([handler(event, lambdaContext(route, timeoutMs)), timeout]);
+      return await Promise.race([handler(event, lambdaContext(route.entry, timeoutMs)), timeout]);
     } catch (error) {
       return renderError(route.family, error);
     } finally {
@@ -162,24 +163,5 @@ function localIdentity(req: IncomingMessage): APIGatewayProxyEvent['requestConte
     accessKey: null, accountId: null, apiKey: null, apiKeyId: null, caller: null, clientCert: null,
     cognitoAuthenticationProvider: null, cognitoAuthenticationType: null, cognitoIdentityId: null, cognitoIdentityPoolId: null,
     principalOrgId: null, sourceIp: req.socket.remoteAddress ?? '127.0.0.1', user: null, userAgent: req.headers['user-agent'] ?? null, userArn: null,
-  };
-}
-
-function lambdaContext(route: Route, timeoutMs: number): Context {
-  const deadline = Date.now() + timeoutMs;
-  const name = `local-${route.entry.replace(/\//g, '-')}`;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: name,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${name}`,
-    memoryLimitInMB: '1024',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${name}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
   };
 }

@@ -66,9 +66,9 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
 
   // Until the first admin exists and the workflows are recovered, every request is answered 503:
   // `/ready` must not say Ready before a client can use the API.
-  let handle: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  const ready: { handle?: (req: IncomingMessage, res: ServerResponse) => void } = {};
   const server: Server = createServer((req, res) => {
-    if (handle) return handle(req, res);
+    if (ready.handle) return ready.handle(req, res);
     res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
     res.end(JSON.stringify({ status: 'NotReady', failed: [{ dependency: 'startup', reason: 'the local cloud is starting' }] }));
   });
@@ -106,7 +106,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
 
   const { bootstrapAdmin } = await import('../functions/admin/users-service.js');
   const { generated } = await bootstrapAdmin(options.adminToken);
-  handle = (req, res) => void gateway(req, res);
+  ready.handle = (req, res) => void gateway(req, res);
 
   return {
     url,

@@ -4,6 +4,7 @@ import type { Context } from 'aws-lambda';
 import { FUNCTIONS, placeholderOf, WORKFLOWS } from '../functions/tasks.js';
 import type { ProxyResult } from '../functions/shared/families.js';
 import type { LocalEndpoint } from './gateway.js';
+import { lambdaContext } from './lambda-context.js';
 import type { ExecutionStatusChangeEvent } from './workflows/index.js';
 import { executionView, FileExecutionStore, handleSfnRequest, listExecutionsView, loadStateMachineDefinitions, MemoryExecutionStore, WorkflowRunner } from './workflows/index.js';
 
@@ -13,23 +14,6 @@ const ROOT = new URL('..', import.meta.url).pathname;
 
 function loadFunction(entry: string): Promise<FunctionHandler> {
   return import(pathToFileURL(join(ROOT, 'functions', `${entry}.ts`)).href).then((mod: { handler: FunctionHandler }) => mod.handler);
-}
-
-function taskContext(name: string): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: name,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${name}`,
-    memoryLimitInMB: '1024',
-    awsRequestId: crypto.randomUUID(),
-    logGroupName: `/aws/lambda/${name}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => 60_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
 }
 
 /**
@@ -48,9 +32,9 @@ export async function startWorkflows(options: { dataDir?: string; statemachinesD
     resolveTask: (placeholder) => {
       const fn = byPlaceholder.get(placeholder);
       if (!fn) return undefined;
-      return async (payload) => (await loadFunction(fn.entry))(payload, taskContext(fn.name));
+      return async (payload) => (await loadFunction(fn.entry))(payload, lambdaContext(fn.entry, (fn.timeoutSeconds ?? 60) * 1000));
     },
-    ...(ended ? { onExecutionEnded: async (event: ExecutionStatusChangeEvent) => void (await (await loadFunction(ended.entry))(event, taskContext(ended.name))) } : {}),
+    ...(ended ? { onExecutionEnded: async (event: ExecutionStatusChangeEvent) => void (await (await loadFunction(ended.entry))(event, lambdaContext(ended.entry, (ended.timeoutSeconds ?? 60) * 1000))) } : {}),
   });
   const stateMachines = Object.fromEntries(WORKFLOWS.map((w) => [w.name, runner.stateMachineArn(w.name)]));
 

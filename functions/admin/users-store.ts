@@ -1,10 +1,10 @@
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { ROLES } from '#functions/routes.js';
 import { tokenKey } from '#shared/auth.js';
 import { config } from '#shared/config.js';
-import { dynamo, isTransactionConditionFailed } from '#shared/dynamo.js';
+import { dynamo, isTransactionConditionFailed, queryAll } from '#shared/dynamo.js';
 
 /**
  * Users in the platform table.
@@ -43,14 +43,7 @@ export async function getUser(id: string): Promise<User | undefined> {
 }
 
 export async function listUsers(): Promise<User[]> {
-  const users: User[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo.send(new QueryCommand({ TableName: table(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'USER' }, ExclusiveStartKey: start }));
-    users.push(...(page.Items ?? []).map((item) => UserSchema.parse(item)));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return users;
+  return (await queryAll({ table: table(), pk: 'USER', consistent: true })).map((item) => UserSchema.parse(item));
 }
 
 export async function countAdmins(): Promise<number> {

@@ -59,22 +59,12 @@ export function isTransactionConditionFailed(error: unknown, index?: number): bo
   return reasons[index]?.Code === 'ConditionalCheckFailed';
 }
 
-/**
- * One page of a partition in sort-key order, skipping `offset` items: the API's page/size model on
- * top of DynamoDB's cursors. Reads offset + limit items, so use it on partitions of small items.
- */
-export async function queryOffset(input: {
-  table: string;
-  pk: string;
-  skPrefix?: string;
-  offset: number;
-  limit: number;
-  forward?: boolean;
-  consistent?: boolean;
-}): Promise<Record<string, unknown>[]> {
-  const out: Record<string, unknown>[] = [];
-  let skipped = 0;
+type PartitionQuery = { table: string; pk: string; skPrefix?: string; forward?: boolean; consistent?: boolean; projection?: string };
+
+/** Walks a partition (or a sort-key prefix of it) page by page until `take` says it has enough. */
+async function walkPartition(input: PartitionQuery, take: (items: Record<string, unknown>[]) => { done: boolean; limit?: number }): Promise<void> {
   let start: Record<string, unknown> | undefined;
+  let limit: number | undefined = take([]).limit;
   do {
     const page = await dynamo.send(
       new QueryCommand({
@@ -83,37 +73,42 @@ export async function queryOffset(input: {
         ExpressionAttributeValues: { ':pk': input.pk, ...(input.skPrefix ? { ':prefix': input.skPrefix } : {}) },
         ScanIndexForward: input.forward ?? true,
         ConsistentRead: input.consistent ?? false,
-        Limit: Math.min(1000, input.offset - skipped + input.limit - out.length),
+        ...(input.projection ? { ProjectionExpression: input.projection } : {}),
+        ...(limit ? { Limit: limit } : {}),
         ExclusiveStartKey: start,
       }),
     );
-    for (const item of page.Items ?? []) {
+    const next = take(page.Items ?? []);
+    if (next.done) return;
+    limit = next.limit;
+    start = page.LastEvaluatedKey;
+  } while (start);
+}
+
+/**
+ * One page of a partition in sort-key order, skipping `offset` items: the API's page/size model on
+ * top of DynamoDB's cursors. Reads offset + limit items, so use it on partitions of small items.
+ */
+export async function queryOffset(input: PartitionQuery & { offset: number; limit: number }): Promise<Record<string, unknown>[]> {
+  const out: Record<string, unknown>[] = [];
+  let skipped = 0;
+  await walkPartition(input, (items) => {
+    for (const item of items) {
       if (skipped < input.offset) skipped += 1;
       else if (out.length < input.limit) out.push(item);
     }
-    start = page.LastEvaluatedKey;
-  } while (start && out.length < input.limit);
+    return { done: out.length >= input.limit, limit: Math.min(1000, input.offset - skipped + input.limit - out.length) };
+  });
   return out;
 }
 
 /** Every item of a partition (or of a sort-key prefix), following cursors. */
-export async function queryAll(input: { table: string; pk: string; skPrefix?: string; consistent?: boolean; projection?: string }): Promise<Record<string, unknown>[]> {
+export async function queryAll(input: PartitionQuery): Promise<Record<string, unknown>[]> {
   const out: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo.send(
-      new QueryCommand({
-        TableName: input.table,
-        KeyConditionExpression: input.skPrefix ? 'pk = :pk AND begins_with(sk, :prefix)' : 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': input.pk, ...(input.skPrefix ? { ':prefix': input.skPrefix } : {}) },
-        ConsistentRead: input.consistent ?? false,
-        ...(input.projection ? { ProjectionExpression: input.projection } : {}),
-        ExclusiveStartKey: start,
-      }),
-    );
-    out.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
+  await walkPartition(input, (items) => {
+    out.push(...items);
+    return { done: false };
+  });
   return out;
 }
 
