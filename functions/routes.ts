@@ -82,8 +82,25 @@ export const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/api/v1/envs/{env}/apps/{app_name}/clusters/{cluster_name}/namespaces/{namespace_name}/releases/{release_id}/rollback', entry: 'kvconfig/rollback-release', access: 'operator', family: 'kvconfig', summary: 'Publish a new release equal to the items of release_id' },
   { method: 'GET', path: '/api/v1/envs/{env}/apps/{app_name}/clusters/{cluster_name}/namespaces/{namespace_name}/configs', entry: 'kvconfig/get-configs', access: 'config-client', family: 'kvconfig', summary: 'Client fetch: a page of the latest release, with changes and ETag', streaming: true },
   { method: 'GET', path: '/api/v1/envs/{env}/apps/{app_name}/clusters/{cluster_name}/namespaces/{namespace_name}/notifications', entry: 'kvconfig/wait-notifications', access: 'config-client', family: 'kvconfig', summary: 'Client long poll for a new releaseKey (timeout ≤ 90 s)', streaming: true, timeoutSeconds: 95 },
-  // Release system (release-system.md §4.1)
+  // Release system (release-system.md) and its deploy agent's routes
   { method: 'GET', path: '/v1/health', entry: 'releases/health', access: 'public', family: 'release', summary: 'Release system health' },
+  { method: 'POST', path: '/v1/deploy/execute', entry: 'releases/execute-deploy', access: 'operator', family: 'release', summary: 'Deploy a version to instances' },
+  { method: 'GET', path: '/v1/deploy/status/{deploy_id}', entry: 'releases/get-deploy-status', access: 'viewer', family: 'release', summary: 'Deployment status with per-instance progress' },
+  { method: 'POST', path: '/v1/deploy/cancel/{deploy_id}', entry: 'releases/cancel-deploy', access: 'operator', family: 'release', summary: 'Cancel a deployment' },
+  { method: 'GET', path: '/v1/service/{service_name}/instances/versions', entry: 'releases/list-instance-versions', access: 'viewer', family: 'release', summary: 'Running version of every instance of a service' },
+  { method: 'GET', path: '/v1/service/{service_name}/instances', entry: 'releases/list-instances', access: 'viewer', family: 'release', summary: 'Instances of a service (status, version, limit, offset)' },
+  { method: 'GET', path: '/v1/instance/{instance_id}/version-history', entry: 'releases/get-version-history', access: 'viewer', family: 'release', summary: 'Deploys and rollbacks of an instance' },
+  { method: 'POST', path: '/v1/rollback/instance', entry: 'releases/rollback-instance', access: 'operator', family: 'release', summary: 'Roll one instance back' },
+  { method: 'POST', path: '/v1/rollback/batch', entry: 'releases/rollback-batch', access: 'operator', family: 'release', summary: 'Roll several instances back' },
+  { method: 'GET', path: '/v1/rollback/status/{rollback_id}', entry: 'releases/get-rollback-status', access: 'viewer', family: 'release', summary: 'Rollback status with per-instance progress' },
+  { method: 'POST', path: '/v1/rollback/cancel/{rollback_id}', entry: 'releases/cancel-rollback', access: 'operator', family: 'release', summary: 'Cancel a rollback' },
+  { method: 'GET', path: '/v1/stats', entry: 'releases/get-stats', access: 'viewer', family: 'release', summary: 'Deployment, rollback and instance statistics (1h, 24h, 7d, 30d)' },
+  { method: 'POST', path: '/v1/agent/register', entry: 'releases/agent-register', access: 'operator', family: 'release', summary: 'Deploy agent: register an instance' },
+  { method: 'POST', path: '/v1/agent/heartbeat', entry: 'releases/agent-heartbeat', access: 'operator', family: 'release', summary: 'Deploy agent: heartbeat' },
+  { method: 'GET', path: '/v1/agent/commands', entry: 'releases/agent-poll-commands', access: 'operator', family: 'release', summary: 'Deploy agent: poll for commands' },
+  { method: 'POST', path: '/v1/agent/commands/{command_id}/ack', entry: 'releases/agent-ack-command', access: 'operator', family: 'release', summary: 'Deploy agent: acknowledge a command' },
+  { method: 'POST', path: '/v1/agent/commands/{command_id}/progress', entry: 'releases/agent-report-progress', access: 'operator', family: 'release', summary: 'Deploy agent: progress (a workflow heartbeat)' },
+  { method: 'POST', path: '/v1/agent/commands/{command_id}/result', entry: 'releases/agent-report-result', access: 'operator', family: 'release', summary: 'Deploy agent: the result of a command' },
 ];
 
 const ROLE_RANK: Record<Role, number> = { 'config-client': 0, viewer: 1, operator: 2, admin: 3 };

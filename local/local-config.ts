@@ -9,6 +9,8 @@ const LocalConfigSchema = z.object({
   LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('WARN'),
   KUBECONFIG: z.string().optional(),
   ALLOW_LOOPBACK_HTTP: z.enum(['true', 'false']).default('true'),
+  AGENT_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
+  PACKAGE_CA_FILE: z.string().optional(),
 });
 
 export type LocalConfig = z.infer<typeof LocalConfigSchema>;

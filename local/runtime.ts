@@ -25,6 +25,10 @@ export type RuntimeOptions = Readonly<{
   allowLoopbackHttp?: boolean;
   /** Where the ASL files are. @default 'statemachines/' */
   statemachinesDir?: string;
+  /** Deploy agents' heartbeat interval (an instance is unhealthy after three missed). @default 10 */
+  agentHeartbeatSeconds?: number;
+  /** Extra CA bundle trusted when the API checks package URLs (a test CA, a private PKI). */
+  packageCaFile?: string;
 }>;
 
 export type Runtime = Readonly<{
@@ -91,6 +95,11 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     ALLOW_LOOPBACK_HTTP: String(options.allowLoopbackHttp ?? true),
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_TRACE_ENABLED: 'false',
+    // One process serves every agent here, so an agent's poll may wait in it for commands.
+    AGENT_COMMAND_WAIT_SECONDS: '20',
+    AGENT_POLL_INTERVAL_SECONDS: '1',
+    AGENT_HEARTBEAT_SECONDS: String(options.agentHeartbeatSeconds ?? 10),
+    ...(options.packageCaFile ? { PACKAGE_CA_FILE: options.packageCaFile } : {}),
     ...(options.kubeconfig ? { KUBECONFIG: options.kubeconfig } : {}),
   });
 

@@ -12,6 +12,8 @@ const runtime = await startRuntime({
   logLevel: settings.LOG_LEVEL,
   kubeconfig: settings.KUBECONFIG,
   allowLoopbackHttp: settings.ALLOW_LOOPBACK_HTTP === 'true',
+  agentHeartbeatSeconds: settings.AGENT_HEARTBEAT_SECONDS,
+  ...(settings.PACKAGE_CA_FILE ? { packageCaFile: settings.PACKAGE_CA_FILE } : {}),
 });
 
 console.log(`control plane listening on ${runtime.url} (ready in ${Date.now() - started} ms)`);

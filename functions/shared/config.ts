@@ -24,6 +24,14 @@ const ConfigSchema = z.object({
   /** Accept loopback http:// package URLs (local development only). */
   ALLOW_LOOPBACK_HTTP: z.enum(['true', 'false']).default('false'),
   LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'),
+  /** How often agents heartbeat; an instance is unhealthy after three missed heartbeats. */
+  AGENT_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
+  /** How long the command poll holds an agent's request (0 in AWS: a held Lambda costs money). */
+  AGENT_COMMAND_WAIT_SECONDS: z.coerce.number().int().min(0).max(25).default(0),
+  /** How long an agent sleeps after an empty poll. */
+  AGENT_POLL_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(60).default(5),
+  /** Extra CA bundle (PEM file) trusted when checking package URLs. */
+  PACKAGE_CA_FILE: z.string().optional(),
 });
 
 export type Config = Readonly<{
@@ -38,6 +46,8 @@ export type Config = Readonly<{
   eksClusterName: string | undefined;
   allowLoopbackHttp: boolean;
   logLevel: string;
+  agent: Readonly<{ heartbeatSeconds: number; commandWaitSeconds: number; pollIntervalSeconds: number }>;
+  packageCaFile: string | undefined;
   startedAt: Date;
 }>;
 
@@ -62,6 +72,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     eksClusterName: e.EKS_CLUSTER_NAME,
     allowLoopbackHttp: e.ALLOW_LOOPBACK_HTTP === 'true',
     logLevel: e.LOG_LEVEL,
+    agent: { heartbeatSeconds: e.AGENT_HEARTBEAT_SECONDS, commandWaitSeconds: e.AGENT_COMMAND_WAIT_SECONDS, pollIntervalSeconds: e.AGENT_POLL_INTERVAL_SECONDS },
+    packageCaFile: e.PACKAGE_CA_FILE,
     startedAt: new Date(),
   };
 }

@@ -1,0 +1,5 @@
+import { httpHandler } from '#shared/http.js';
+import { acknowledge } from './agent-service.js';
+import { CommandPathSchema } from './schemas.js';
+
+export const handler = httpHandler({ path: CommandPathSchema }, async ({ path }) => ({ data: await acknowledge(path.command_id) }));

@@ -1,0 +1,5 @@
+import { httpHandler } from '#shared/http.js';
+import { deployStatus } from './operation-views.js';
+import { DeployIdPathSchema } from './schemas.js';
+
+export const handler = httpHandler({ path: DeployIdPathSchema }, async ({ path }) => ({ data: await deployStatus(path.deploy_id) }));
