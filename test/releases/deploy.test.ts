@@ -42,3 +42,88 @@ describe('deploy to every instance', () => {
     expect(history.body.data.history[0]).toMatchObject({ version: 'v1.1.0', action: 'deploy', deploy_id: 'deploy-all-1', status: 'success' });
   });
 });
+
+describe('retries and failures', () => {
+  it('retries an attempt whose hook failed and completes on the next one', async () => {
+    // The validate hook fails the first time on each instance (marker in the agent's folder).
+    const release = pkg.addPackage('v1.2.0', { 'app.txt': '1.2.0' }, { hooks: { validate: { command: 'if [ -f ../../validated-once ]; then echo "validate ok"; else touch ../../validated-once; echo "not yet" >&2; exit 3; fi' } } });
+    await rt.call('POST', '/v1/deploy/execute', { body: { service: 'user-service', version: 'v1.2.0', instances: [ids[0]], package_url: release.url, deploy_id: 'deploy-retry-1', retry_count: 2, timeout: 30 } });
+    const status = await untilEnded(rt, '/v1/deploy/status/deploy-retry-1');
+    expect(status.status).toBe('completed');
+    expect(status.instances[0]).toMatchObject({ status: 'completed', attempts: 2, current_version: 'v1.2.0' });
+    expect(agents[0]?.currentVersion()).toBe('v1.2.0');
+  });
+
+  it('fails the instance with the hook output once retries are exhausted', async () => {
+    const release = pkg.addPackage('v1.3.0', { 'app.txt': '1.3.0' }, { hooks: { validate: { command: 'echo "health check failed: 503" >&2; exit 7' } } });
+    await rt.call('POST', '/v1/deploy/execute', { body: { service: 'user-service', version: 'v1.3.0', instances: [ids[1]], package_url: release.url, deploy_id: 'deploy-fail-1', retry_count: 1, timeout: 30 } });
+    const status = await untilEnded(rt, '/v1/deploy/status/deploy-fail-1');
+    expect(status).toMatchObject({ status: 'failed', progress: { total: 1, completed: 0, failed: 1 } });
+    expect(status.instances[0]).toMatchObject({ status: 'failed', attempts: 2, target_version: 'v1.3.0' });
+    expect(status.instances[0].error_message).toContain('attempt 2 of 2');
+    expect(status.instances[0].error_message).toContain('validate');
+    expect(status.instances[0].output_tail).toContain('health check failed: 503');
+    // The agent reverted: the instance still runs what it ran before.
+    expect(agents[1]?.currentVersion()).toBe('v1.1.0');
+    const history = await rt.call('GET', `/v1/instance/${ids[1]}/version-history?limit=1`);
+    expect(history.body.data.history[0]).toMatchObject({ version: 'v1.3.0', deploy_id: 'deploy-fail-1', status: 'failed' });
+  });
+});
+
+describe('deploy_id idempotency and conflicts', () => {
+  it('returns the existing deployment for the same id and body, and 40004 for another body', async () => {
+    const release = pkg.addPackage('v1.4.0', { 'app.txt': '1.4.0' });
+    const body = { service: 'user-service', version: 'v1.4.0', instances: [ids[2]], package_url: release.url, deploy_id: 'deploy-idem-1' };
+    const first = await rt.call('POST', '/v1/deploy/execute', { body });
+    const again = await rt.call('POST', '/v1/deploy/execute', { body });
+    expect(again.status).toBe(200);
+    expect(again.body.data.deploy_id).toBe('deploy-idem-1');
+    expect(again.body.data.started_at).toBe(first.body.data.started_at);
+    const other = await rt.call('POST', '/v1/deploy/execute', { body: { ...body, version: 'v1.1.0' } });
+    expect(other.status).toBe(409);
+    expect(other.body).toMatchObject({ code: 40004, data: null });
+    await untilEnded(rt, '/v1/deploy/status/deploy-idem-1');
+    const executions = await rt.call('GET', '/local/executions', { token: null });
+    expect(JSON.stringify(executions.body).match(/"deploy-idem-1"/g)).toHaveLength(1);
+  });
+
+  it('refuses a second operation on a busy instance with 409, unless a rollback forces it', async () => {
+    const slow = pkg.addPackage('v1.5.0', { 'app.txt': '1.5.0' }, { hooks: { start: { command: 'sleep 3', timeout_seconds: 10 } } });
+    await rt.call('POST', '/v1/deploy/execute', { body: { service: 'user-service', version: 'v1.5.0', instances: [ids[0]], package_url: slow.url, deploy_id: 'deploy-busy-1' } });
+    const second = await rt.call('POST', '/v1/deploy/execute', { body: { service: 'user-service', version: 'v1.5.0', instances: [ids[0], ids[1]], package_url: slow.url, deploy_id: 'deploy-busy-2' } });
+    expect(second.status).toBe(409);
+    expect(second.body.code).toBe(40900);
+    expect(second.body.message).toContain(`${ids[0]} is in deploy-busy-1`);
+    expect((await rt.call('GET', '/v1/deploy/status/deploy-busy-2')).status).toBe(404);
+    const refused = await rt.call('POST', '/v1/rollback/instance', { body: { instance_id: ids[0], target_version: 'v1.1.0' } });
+    expect(refused.status).toBe(409);
+    expect(refused.body.message).toContain('force');
+    const rollback = await rt.call('POST', '/v1/rollback/instance', { body: { instance_id: ids[0], target_version: 'v1.1.0', force: true } });
+    expect(rollback.status).toBe(200);
+    await untilEnded(rt, '/v1/deploy/status/deploy-busy-1');
+    const rolled = await untilEnded(rt, `/v1/rollback/status/${rollback.body.data.rollback_id}`);
+    expect(rolled.status).toBe('completed');
+    // The agent took the commands in order: the forced rollback ran last.
+    expect(agents[0]?.currentVersion()).toBe('v1.1.0');
+  });
+});
+
+describe('release-system errors', () => {
+  it('answers the documented codes', async () => {
+    const release = pkg.addPackage('v9.0.0', { 'a.txt': 'a' });
+    const base = { service: 'user-service', version: 'v9.0.0', instances: [ids[0]], package_url: release.url, deploy_id: 'deploy-err' };
+    expect((await rt.call('POST', '/v1/deploy/execute', { body: { ...base, service: 'nope' } })).body).toMatchObject({ code: 40001, data: null });
+    const unknownInstance = await rt.call('POST', '/v1/deploy/execute', { body: { ...base, instances: ['ghost-1'] } });
+    expect(unknownInstance.status).toBe(404);
+    expect(unknownInstance.body).toMatchObject({ code: 40003 });
+    pkg.makeMissing('v9.0.0');
+    expect((await rt.call('POST', '/v1/deploy/execute', { body: base })).body.code).toBe(40002);
+    const http = await rt.call('POST', '/v1/deploy/execute', { body: { ...base, package_url: 'http://packages.example.com/a.tar.gz' } });
+    expect(http.status).toBe(400);
+    expect(http.body).toMatchObject({ code: 40000 });
+    expect(http.body.message).toContain('https');
+    expect((await rt.call('POST', '/v1/deploy/execute', { body: { ...base, timeout: 'soon' } })).body.code).toBe(40000);
+    expect((await rt.call('GET', '/v1/deploy/status/nope')).body).toMatchObject({ code: 40400, data: null });
+    expect((await rt.call('POST', '/v1/rollback/cancel/nope')).status).toBe(404);
+  });
+});
