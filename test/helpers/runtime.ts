@@ -14,7 +14,7 @@ export type Caller = (method: string, path: string, options?: { token?: string |
  * DynamoDB Local, with tables under a prefix of the file's own.
  */
 export async function startTestRuntime(options: RuntimeOptions = {}): Promise<TestRuntime> {
-  const adminToken = `cpt_test_${randomBytes(16).toString('hex')}`;
+  const adminToken = options.adminToken ?? `cpt_test_${randomBytes(16).toString('hex')}`;
   const runtime = await startRuntime({
     port: 0,
     dynamodbEndpoint: inject('dynamodbEndpoint'),
