@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StackProps } from 'aws-cdk-lib';
-import { Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -90,7 +90,12 @@ export class WorkflowsStack extends Stack {
     if (unbound.length > 0) throw new Error(`workflow ${workflow.name}: ${file} uses \${${unbound.join('}, ${')}} but its tasks (${workflow.tasks.join(', ')}) bind only ${Object.keys(substitutions).join(', ') || 'nothing'}`);
 
     const id = constructIdOf(workflow.name);
+    const distributed = readFileSync(file, 'utf8').includes('"DISTRIBUTED"');
+    // A Distributed Map starts child executions of its own machine, so the role must name the
+    // machine's ARN; a name derived from the stack (not a fixed one) breaks the role↔machine cycle.
+    const stateMachineName = distributed ? `${this.stackName}-${workflow.name}`.slice(0, 80) : undefined;
     const machine = new sfn.StateMachine(this, id, {
+      ...(stateMachineName ? { stateMachineName } : {}),
       stateMachineType: sfn.StateMachineType.STANDARD,
       definitionBody: sfn.DefinitionBody.fromFile(file),
       definitionSubstitutions: substitutions,
@@ -99,7 +104,17 @@ export class WorkflowsStack extends Stack {
     });
     // Exactly the unqualified function ARNs the ASL names (grantInvoke would add `<arn>:*` too).
     if (tasks.length > 0) machine.addToRolePolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: tasks.map((t) => t.function.functionArn) }));
+    if (stateMachineName) this.grantDistributedMap(machine, stateMachineName);
     acknowledge(machine, 'AwsSolutions-IAM5[Resource::*]', 'CloudWatch Logs delivery (logs:CreateLogDelivery and friends) and X-Ray tracing actions have no resource-level permissions; * is the only resource they accept.');
     return machine;
+  }
+
+  /** What a Distributed Map's parent needs: start its child executions and see or stop them. */
+  private grantDistributedMap(machine: sfn.StateMachine, name: string): void {
+    const machineArn = this.formatArn({ service: 'states', resource: 'stateMachine', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const childExecutions = this.formatArn({ service: 'states', resource: 'execution', resourceName: `${name}/*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    machine.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [machineArn] }));
+    machine.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:DescribeExecution', 'states:StopExecution'], resources: [childExecutions] }));
+    acknowledge(machine, `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${name}/*]`, 'The Distributed Map\'s child executions are named by Step Functions at run time under this machine\'s map-run prefix.');
   }
 }

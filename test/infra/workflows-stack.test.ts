@@ -13,9 +13,9 @@ const FUNCTIONS: readonly FunctionDef[] = [
 ];
 const WORKFLOWS: readonly WorkflowDef[] = [{ name: 'infra-fixture', file: 'infra-fixture.asl.json', tasks: ['Echo'] }];
 
-function workflowsStack(workflows: readonly WorkflowDef[] = WORKFLOWS, functions: readonly FunctionDef[] = FUNCTIONS) {
+function workflowsStack(workflows: readonly WorkflowDef[] = WORKFLOWS, functions: readonly FunctionDef[] = FUNCTIONS, definitionsDir = FIXTURES) {
   const { app, data } = appWithData();
-  const stack = new WorkflowsStack(app, 'Workflows', { tables: data.tables, runtime: RUNTIME, workflows, functions, definitionsDir: FIXTURES });
+  const stack = new WorkflowsStack(app, 'Workflows', { tables: data.tables, runtime: RUNTIME, workflows, functions, definitionsDir });
   return { app, stack, template: Template.fromStack(stack) };
 }
 
@@ -84,5 +84,28 @@ describe('WorkflowsStack checks', () => {
   it('creates no rule when there is no ExecutionEnded function', () => {
     const { template } = workflowsStack(WORKFLOWS, FUNCTIONS.filter((f) => f.name !== 'ExecutionEnded'));
     template.resourceCountIs('AWS::Events::Rule', 0);
+  });
+});
+
+describe('WorkflowsStack with the release-operation workflow (Distributed Map)', () => {
+  const { app, stack, template } = workflowsStack([{ name: 'release-operation', file: 'release-operation.asl.json', tasks: ['BeginAttempt', 'DispatchToAgent', 'RecordInstanceSuccess', 'RecordAttemptFailure', 'SummariseOperation'] }], [
+    ...['BeginAttempt', 'DispatchToAgent', 'RecordInstanceSuccess', 'RecordAttemptFailure', 'SummariseOperation'].map((name): FunctionDef => ({ name, kind: 'task', entry: 'health/health' })),
+    { name: 'ExecutionEnded', kind: 'event', entry: 'releases/execution-ended' },
+  ], fileURLToPath(new URL('../../statemachines', import.meta.url)));
+  void app;
+
+  it('lets the machine start, describe and stop its own child executions', () => {
+    const machineId = logicalIdOf(stack, stack.stateMachines['release-operation'] as never);
+    const machine = resourcesOf(stack, 'AWS::StepFunctions::StateMachine')[machineId] as unknown as { Properties: { StateMachineName: string; RoleArn: { 'Fn::GetAtt': [string, string] } } };
+    expect(machine.Properties.StateMachineName).toBe('Workflows-release-operation');
+    void template;
+    const statements = JSON.stringify(statementsOfRole(stack, machine.Properties.RoleArn['Fn::GetAtt'][0]));
+    expect(statements).toContain('states:StartExecution');
+    expect(statements).toContain(':stateMachine:Workflows-release-operation');
+    expect(statements).toContain(':execution:Workflows-release-operation/*');
+  });
+
+  it('passes cdk-nag with its acknowledgements', () => {
+    expect(unacknowledgedFindings(app)).toEqual([]);
   });
 });
