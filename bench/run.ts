@@ -1,5 +1,6 @@
 import { benchKvconfig } from './kvconfig.js';
 import { benchPlatform } from './platform.js';
+import { benchReleases } from './releases.js';
 
 /**
  * `npm run bench [-- <suite>…]`: runs benchmark suites against the local cloud and prints figures
@@ -8,6 +9,7 @@ import { benchPlatform } from './platform.js';
 const SUITES: Record<string, () => Promise<string[]>> = {
   platform: benchPlatform,
   kvconfig: benchKvconfig,
+  releases: benchReleases,
 };
 
 const chosen = process.argv.slice(2).filter((arg) => arg in SUITES);

@@ -9,11 +9,11 @@ export const BENCH_TOKEN = 'cpt_bench_admin_token_0123456789';
 export type BenchServer = { base: string; readyMs: number; call: (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<Response>; stop: () => Promise<void> };
 
 /** Starts `npm start` as a user would, on a fresh data folder unless one is given, and waits for /ready. */
-export async function startServer(options: { dataDir?: string } = {}): Promise<BenchServer> {
+export async function startServer(options: { dataDir?: string; env?: Record<string, string> } = {}): Promise<BenchServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'bench-'));
   const port = await freePort();
   const started = Date.now();
-  const child = spawn('npm', ['start'], { env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, ADMIN_TOKEN: BENCH_TOKEN, LOG_LEVEL: 'ERROR' }, stdio: 'ignore', detached: true });
+  const child = spawn('npm', ['start'], { env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, ADMIN_TOKEN: BENCH_TOKEN, LOG_LEVEL: 'ERROR', ...options.env }, stdio: 'ignore', detached: true });
   const base = `http://127.0.0.1:${port}`;
   for (;;) {
     try {
@@ -42,8 +42,8 @@ export async function startServer(options: { dataDir?: string } = {}): Promise<B
 }
 
 /** DynamoDB units the server consumed while `work` ran (its /local/capacity counter). */
-export async function unitsDuring(server: BenchServer, work: () => Promise<void>): Promise<{ read: number; write: number }> {
+export async function unitsDuring(server: BenchServer, work: () => Promise<void>): Promise<{ read: number; write: number; requests: Record<string, number> }> {
   await fetch(`${server.base}/local/capacity/reset`, { method: 'POST' });
   await work();
-  return (await (await fetch(`${server.base}/local/capacity`)).json()) as { read: number; write: number };
+  return (await (await fetch(`${server.base}/local/capacity`)).json()) as { read: number; write: number; requests: Record<string, number> };
 }

@@ -26,7 +26,7 @@ export type LocalEndpoint = (request: { method: string; path: string; headers: R
  * the REST API proxy event (`APIGatewayProxyEvent`) and calls the route's handler module in-process,
  * exactly the module Lambda would load.
  */
-export function createGateway(options: { routes?: readonly Route[]; localEndpoints?: LocalEndpoint[] } = {}) {
+export function createGateway(options: { routes?: readonly Route[]; localEndpoints?: LocalEndpoint[]; requestCounts?: Map<string, number> } = {}) {
   const resolve = compileRoutes(options.routes ?? ROUTES);
   const modules = new Map<string, Promise<LambdaHandler>>();
   const load = (entry: string) => {
@@ -54,6 +54,7 @@ export function createGateway(options: { routes?: readonly Route[]; localEndpoin
     const resolution = resolve(method, rawPath);
     if (resolution.kind !== 'match') return unmatchedResponse(method, rawPath) ?? renderError(family, new ValidationError('unroutable request'));
     const { route, pathParameters } = resolution.match;
+    options.requestCounts?.set(`${route.method} ${route.path}`, (options.requestCounts.get(`${route.method} ${route.path}`) ?? 0) + 1);
     const event = proxyEvent(req, method, rawPath, url, route, pathParameters, body);
     const handler = await load(route.entry);
     if (isStreaming(handler)) return stream(handler, event, lambdaContext(route.entry, (route.timeoutSeconds ?? 29) * 1000), res);

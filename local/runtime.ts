@@ -42,16 +42,17 @@ export type Runtime = Readonly<{
 }>;
 
 /**
- * `GET /local/capacity`: DynamoDB read and write units consumed since start (or the last
- * `POST /local/capacity/reset`), for the benchmarks' cost figures.
+ * `GET /local/capacity`: DynamoDB read and write units consumed and requests served per route since
+ * start (or the last `POST /local/capacity/reset`), for the benchmarks' cost figures.
  */
-function capacityEndpoint(counter: { read: number; write: number }): LocalEndpoint {
+function capacityEndpoint(counter: { read: number; write: number }, requests: Map<string, number>): LocalEndpoint {
   return async ({ method, path }) => {
     if (path === '/local/capacity/reset' && method === 'POST') {
       counter.read = 0;
       counter.write = 0;
+      requests.clear();
     } else if (path !== '/local/capacity' || method !== 'GET') return undefined;
-    return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(counter) };
+    return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...counter, requests: Object.fromEntries(requests) }) };
   };
 }
 
@@ -107,7 +108,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   process.env.SFN_ENDPOINT = `${url}/local/sfn`;
   process.env.STATE_MACHINES = JSON.stringify(workflows.stateMachines);
   const { consumedCapacity } = await import('../functions/shared/dynamo.js');
-  const gateway = createGateway({ localEndpoints: [...workflows.endpoints, capacityEndpoint(consumedCapacity)] });
+  const requestCounts = new Map<string, number>();
+  const gateway = createGateway({ localEndpoints: [...workflows.endpoints, capacityEndpoint(consumedCapacity, requestCounts)], requestCounts });
 
   // Executions that were running when the last process stopped end FAILED with the reason, and
   // their operations are told so through the same execution-status event as in AWS.
