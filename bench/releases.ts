@@ -75,9 +75,11 @@ export async function benchReleases(): Promise<string[]> {
 
 /** Counts `*StateEntered` events (Step Functions bills state transitions) from the local runner's history. */
 async function transitionsPerInstance(server: BenchServer): Promise<{ perInstance: number; parent: number }> {
-  const view = async (name: string) => (await (await fetch(`${server.base}/local/executions/${encodeURIComponent(name)}`)).json()) as { history?: { events?: { type: string }[] } };
-  const entered = (v: { history?: { events?: { type: string }[] } }) => (v.history?.events ?? []).filter((e) => e.type.endsWith('StateEntered')).length;
+  type View = { history?: { type: string }[] };
+  const view = async (name: string) => (await (await fetch(`${server.base}/local/executions/${encodeURIComponent(name)}`)).json()) as View;
+  const entered = (v: View) => (v.history ?? []).filter((e) => e.type.endsWith('StateEntered')).length;
   const parent = entered(await view('bench-deploy-1'));
-  const sample = await Promise.all(Array.from({ length: 10 }, (_, i) => view(`bench-deploy-1/DeployToInstances/${i}`)));
+  // Children are named <parent>/<Map label>/<index> by the local runner.
+  const sample = await Promise.all(Array.from({ length: 10 }, (_, i) => view(`bench-deploy-1/Instances/${i}`)));
   return { perInstance: sample.reduce((sum, v) => sum + entered(v), 0) / sample.length, parent };
 }

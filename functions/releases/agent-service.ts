@@ -25,6 +25,12 @@ export async function heartbeat(service: string, instance: string, version: stri
   return {};
 }
 
+/**
+ * How often a held poll re-reads the agent's queue. A command queued by this process wakes the poll
+ * at once; the re-read only finds commands queued by another process (another Lambda container).
+ */
+const POLL_REREAD_MS = 5000;
+
 /** Long poll for commands: answers at once when some are queued, else waits up to `wait` seconds. */
 export async function pollCommands(service: string, instance: string, waitSeconds: number): Promise<{ commands: AgentCommand[] }> {
   const deadline = Date.now() + Math.min(waitSeconds, config.agent.commandWaitSeconds) * 1000;
@@ -34,7 +40,7 @@ export async function pollCommands(service: string, instance: string, waitSecond
       if (queued.length === 0 && !(await instances.getInstance(service, instance))) throw new InstanceNotFoundError([instance], service);
       return { commands: queued };
     }
-    await waitForCommand(service, instance, Math.min(1000, deadline - Date.now()));
+    await waitForCommand(service, instance, Math.min(POLL_REREAD_MS, deadline - Date.now()));
   }
 }
 
