@@ -5,7 +5,7 @@ import * as commands from './store/commands.js';
 import { appendHistory, bumpStats } from './store/fleet-records.js';
 import * as instances from './store/instances.js';
 import * as operations from './store/operations.js';
-import type { OperationRecord, RowRecord, RowStatus } from './store/records.js';
+import type { CommandRecord, OperationRecord, RowRecord, RowStatus } from './store/records.js';
 
 /**
  * What happens to one instance of an operation, step by step: the logic behind the workflow's
@@ -40,14 +40,11 @@ export async function beginAttempt(opId: string, instance: string, attempt: numb
   return { dispatch: true };
 }
 
-/** Hands the attempt to the instance's agent: a command that carries the task token server-side. */
-export async function dispatch(opId: string, instance: string, attempt: number, token: string, progressIntervalSeconds: number): Promise<string> {
-  const op = await operations.getOperation(opId);
-  if (!op) throw new Error(`operation ${opId} not found`);
-  const commandId = newId('cmd');
-  await commands.enqueue({
-    command_id: commandId,
-    type: op.kind,
+/** A queued command of `op` for one instance's agent. */
+export function commandFor(op: OperationRecord, instance: string, type: CommandRecord['type'], attempt: number, progressIntervalSeconds: number): CommandRecord {
+  return {
+    command_id: newId('cmd'),
+    type,
     operation_id: op.id,
     service: op.service,
     instance_id: instance,
@@ -57,13 +54,20 @@ export async function dispatch(opId: string, instance: string, attempt: number, 
     timeout_seconds: op.timeout,
     progress_interval_seconds: progressIntervalSeconds,
     attempt,
-    token,
     status: 'queued',
     created_at: nowIso(),
-  });
-  await operations.updateRow(opId, instance, 'in_progress', { command_id: commandId }, ['in_progress']);
+  };
+}
+
+/** Hands the attempt to the instance's agent: a command that carries the task token server-side. */
+export async function dispatch(opId: string, instance: string, attempt: number, token: string, progressIntervalSeconds: number): Promise<string> {
+  const op = await operations.getOperation(opId);
+  if (!op) throw new Error(`operation ${opId} not found`);
+  const command = { ...commandFor(op, instance, op.kind, attempt, progressIntervalSeconds), token };
+  await commands.enqueue(command);
+  await operations.updateRow(opId, instance, 'in_progress', { command_id: command.command_id }, ['in_progress']);
   notifyCommand(op.service, instance);
-  return commandId;
+  return command.command_id;
 }
 
 export type AttemptError = { Error?: string; Cause?: string };

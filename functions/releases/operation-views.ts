@@ -1,7 +1,7 @@
 import { ConflictError } from '#shared/errors.js';
-import { newId, nowIso } from '#shared/ids.js';
+import { nowIso } from '#shared/ids.js';
 import { OperationNotFoundError } from './errors.js';
-import { endOperation, finishInstance } from './instance-flow.js';
+import { commandFor, endOperation, finishInstance } from './instance-flow.js';
 import { notifyCommand } from './command-watch.js';
 import { stopExecution } from './operations-service.js';
 import * as commands from './store/commands.js';
@@ -37,12 +37,9 @@ async function load(kind: OperationKind, id: string) {
   return found;
 }
 
-export async function deployStatus(id: string) {
-  const { op, rows } = await load('deploy', id);
+/** What deploy and rollback status share: state, progress, rows and times. */
+function statusBody(op: OperationRecord, rows: readonly RowRecord[]) {
   return {
-    deploy_id: op.id,
-    service: op.service,
-    version: op.version,
     status: op.status === 'starting' ? 'pending' : op.status,
     progress: progressOf(rows),
     instances: rows.map(instanceView),
@@ -53,21 +50,14 @@ export async function deployStatus(id: string) {
   };
 }
 
+export async function deployStatus(id: string) {
+  const { op, rows } = await load('deploy', id);
+  return { deploy_id: op.id, service: op.service, version: op.version, ...statusBody(op, rows) };
+}
+
 export async function rollbackStatus(id: string) {
   const { op, rows } = await load('rollback', id);
-  return {
-    rollback_id: op.id,
-    service: op.service,
-    target_version: op.version,
-    rollback_type: op.rollback_type ?? 'batch',
-    status: op.status === 'starting' ? 'pending' : op.status,
-    progress: progressOf(rows),
-    instances: rows.map(instanceView),
-    started_at: op.started_at,
-    updated_at: op.updated_at,
-    completed_at: op.completed_at,
-    ...(op.error_message ? { error_message: op.error_message } : {}),
-  };
+  return { rollback_id: op.id, service: op.service, target_version: op.version, rollback_type: op.rollback_type ?? 'batch', ...statusBody(op, rows) };
 }
 
 /**
@@ -94,7 +84,7 @@ export async function cancelOperation(kind: OperationKind, id: string): Promise<
         await finishInstance(cancelled, row.instance_id, 'cancelled', { error_message: 'cancelled before the agent picked it up' });
         continue;
       }
-      await commands.enqueue({ ...cancelCommand(op, row.instance_id, row.command_id), created_at: nowIso() });
+      await commands.enqueue(cancelCommand(op, row.instance_id, row.command_id));
       notifyCommand(op.service, row.instance_id);
     } else if (row.status === 'in_progress') {
       await finishInstance(cancelled, row.instance_id, 'cancelled', { error_message: 'cancelled before it was dispatched' });
@@ -104,19 +94,5 @@ export async function cancelOperation(kind: OperationKind, id: string): Promise<
 }
 
 function cancelCommand(op: OperationRecord, instance: string, target: string) {
-  return {
-    command_id: newId('cmd'),
-    type: 'cancel' as const,
-    operation_id: op.id,
-    service: op.service,
-    instance_id: instance,
-    version: op.version,
-    package_url: op.package_url,
-    sha256: op.sha256,
-    timeout_seconds: op.timeout,
-    progress_interval_seconds: 0,
-    target_command_id: target,
-    attempt: 1,
-    status: 'queued' as const,
-  };
+  return { ...commandFor(op, instance, 'cancel', 1, 0), target_command_id: target };
 }

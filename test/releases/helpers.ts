@@ -1,8 +1,10 @@
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { SpawnedAgent } from '../helpers/agents.js';
 import { spawnAgent } from '../helpers/agents.js';
 import type { PackageServer } from '../helpers/packages.js';
+import { startPackageServer } from '../helpers/packages.js';
 import type { TestRuntime } from '../helpers/runtime.js';
+import { startTestRuntime } from '../helpers/runtime.js';
 
 /** Polls `read` until `done` holds (or the deadline passes, failing with the last value). */
 export async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
@@ -30,4 +32,28 @@ export async function untilEnded(rt: TestRuntime, path: string, timeoutMs = 90_0
   const reply = await until(() => rt.call('GET', path), (r) => ['completed', 'failed', 'cancelled'].includes(r.body?.data?.status) && r.body.data.progress.pending === 0 && r.body.data.progress.in_progress === 0, timeoutMs);
   expect(reply.status).toBe(200);
   return reply.body.data;
+}
+
+export type FleetContext = { rt: TestRuntime; pkg: PackageServer; agents: SpawnedAgent[]; ids: string[] };
+
+/**
+ * For a test file: a package server with a test CA, the local cloud trusting it (heartbeats every
+ * second), and `count` real agents of `service`; all torn down after the file.
+ */
+export function useFleet(service: string, count: number, setup?: (ctx: FleetContext) => Promise<void>): FleetContext {
+  const ctx = { agents: [], ids: [] } as unknown as FleetContext;
+  beforeAll(async () => {
+    ctx.pkg = await startPackageServer();
+    ctx.rt = await startTestRuntime({ packageCaFile: ctx.pkg.caFile, agentHeartbeatSeconds: 1 });
+    const fleet = await startFleet(ctx.rt, ctx.pkg, service, count);
+    ctx.agents = fleet.agents;
+    ctx.ids = fleet.ids;
+    await setup?.(ctx);
+  });
+  afterAll(async () => {
+    await Promise.all(ctx.agents.map((a) => a.dispose()));
+    await ctx.rt?.close();
+    await ctx.pkg?.stop();
+  });
+  return ctx;
 }
