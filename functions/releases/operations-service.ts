@@ -74,7 +74,8 @@ export async function startOperation(req: OperationRequest): Promise<{ op: Opera
     if (created.existing.request_hash !== op.request_hash) throw new DeployIdConflictError(req.id);
     return { op: created.existing, existing: true };
   }
-  const busy = await instances.lockInstances(req.service, req.instances, req.id, req.force);
+  let busy = await instances.lockInstances(req.service, req.instances, req.id, req.force);
+  if (busy.length > 0 && (await releaseStaleLocks(req.service, busy))) busy = await instances.lockInstances(req.service, req.instances, req.id, req.force);
   if (busy.length > 0) {
     await operations.deleteOperation(req.id);
     throw new InstanceBusyError(busy);
@@ -104,6 +105,25 @@ export async function startOperation(req: OperationRequest): Promise<{ op: Opera
     await Promise.all(req.instances.map((i) => instances.unlockInstance(req.service, i, req.id)));
     throw new StartFailedError(reason);
   }
+}
+
+/**
+ * Locks held by operations that have already ended (a crash between an instance's end and its
+ * unlock, an agent that never answered a cancel) are released, so an instance cannot stay busy
+ * forever. True when any was.
+ */
+async function releaseStaleLocks(service: string, busy: readonly { instance: string; op: string }[]): Promise<boolean> {
+  let released = false;
+  for (const { instance, op } of busy) {
+    const holder = await operations.getOperation(op);
+    // A cancelled operation's working instance waits for its agent's answer, but not past one attempt's timeout.
+    const waitingForAgent = holder?.status === 'cancelled' && Date.parse(holder.cancelled_at ?? '') + holder.timeout * 1000 > Date.now() && (await operations.getRow(op, instance))?.status === 'in_progress';
+    if (!holder || holder.status === 'completed' || holder.status === 'failed' || (holder.status === 'cancelled' && !waitingForAgent)) {
+      await instances.unlockInstance(service, instance, op);
+      released = true;
+    }
+  }
+  return released;
 }
 
 /** Heartbeat window of an attempt: at most a minute, never longer than the attempt's timeout. */
