@@ -51,6 +51,17 @@ describe('retries and failures', () => {
   });
 });
 
+describe('stop_on_failure', () => {
+  it('stops dispatching new instances after the first failure', async () => {
+    const broken = fleet.pkg.addPackage('v1.6.0', { 'app.txt': '1.6.0' }, { hooks: { validate: { command: 'echo "broken build" >&2; exit 1' } } });
+    await fleet.rt.call('POST', '/v1/deploy/execute', { body: { service: 'user-service', version: 'v1.6.0', instances: fleet.ids, package_url: broken.url, deploy_id: 'deploy-stop-1', max_concurrency: 1, stop_on_failure: true, retry_count: 0 } });
+    const status = await untilEnded(fleet.rt, '/v1/deploy/status/deploy-stop-1');
+    expect(status.status).toBe('failed');
+    expect(status.progress).toMatchObject({ total: 3, failed: 1, completed: 0, cancelled: 2 });
+    for (const row of status.instances.filter((r: { status: string }) => r.status === 'cancelled')) expect(row.error_message).toContain('stop_on_failure');
+  });
+});
+
 describe('deploy_id idempotency and conflicts', () => {
   it('returns the existing deployment for the same id and body, and 40004 for another body', async () => {
     const release = fleet.pkg.addPackage('v1.4.0', { 'app.txt': '1.4.0' });
