@@ -1,0 +1,38 @@
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { installLambdaStreamingGlobal } from '../../local/lambda-streaming.js';
+
+/**
+ * Readiness when DynamoDB does not answer for the platform table: this file's process points the
+ * functions at a table that does not exist, then calls the handlers as Lambda would.
+ */
+type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<{ statusCode: number; body: string }>;
+let ready: Handler;
+let releaseHealth: Handler;
+
+beforeAll(async () => {
+  Object.assign(process.env, { DYNAMODB_ENDPOINT: inject('dynamodbEndpoint'), PLATFORM_TABLE: 'no_such_table', LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' });
+  installLambdaStreamingGlobal();
+  ready = (await import('../../functions/health/ready.js')).handler as unknown as Handler;
+  releaseHealth = (await import('../../functions/releases/health.js')).handler as unknown as Handler;
+});
+
+const event = (path: string) => ({ httpMethod: 'GET', resource: path, path, headers: {}, queryStringParameters: null, pathParameters: null, body: null, isBase64Encoded: false, requestContext: {} }) as unknown as APIGatewayProxyEvent;
+const context = { getRemainingTimeInMillis: () => 10_000, functionName: 'test', awsRequestId: 'r' } as unknown as Context;
+
+describe('readiness without DynamoDB', () => {
+  it('answers 503 NotReady naming the dependency', async () => {
+    const reply = await ready(event('/ready'), context);
+    expect(reply.statusCode).toBe(503);
+    const body = JSON.parse(reply.body);
+    expect(body.status).toBe('NotReady');
+    expect(body.failed[0]).toMatchObject({ dependency: 'dynamodb' });
+    expect(body.failed[0].reason).toContain('ResourceNotFound');
+  });
+
+  it('reports the release system unhealthy with a disconnected database', async () => {
+    const reply = await releaseHealth(event('/v1/health'), context);
+    expect(reply.statusCode).toBe(503);
+    expect(JSON.parse(reply.body)).toMatchObject({ code: 50300, data: { status: 'unhealthy', database: 'disconnected' } });
+  });
+});
