@@ -2,7 +2,7 @@ import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { ROLES } from '#functions/routes.js';
-import { tokenKey } from '#shared/auth.js';
+import { forgetToken, tokenKey } from '#shared/auth.js';
 import { config } from '#shared/config.js';
 import { dynamo, isTransactionConditionFailed, queryAll } from '#shared/dynamo.js';
 
@@ -115,6 +115,7 @@ export async function replaceUser(before: User, after: User): Promise<WriteOutco
   if (before.role !== 'admin' && after.role === 'admin') items.push(adminCountChange(1));
   try {
     await dynamo.send(new TransactWriteCommand({ TransactItems: items }));
+    forgetToken(before.token_hash);
     return 'ok';
   } catch (error) {
     if (isTransactionConditionFailed(error, 0)) return 'changed';
@@ -142,6 +143,7 @@ export async function removeUser(user: User): Promise<WriteOutcome> {
   if (user.role === 'admin') items.push(adminCountChange(-1));
   try {
     await dynamo.send(new TransactWriteCommand({ TransactItems: items }));
+    forgetToken(user.token_hash);
     return 'ok';
   } catch (error) {
     if (isTransactionConditionFailed(error, 0)) return 'changed';

@@ -16,7 +16,10 @@ import type { CommandRecord, OperationRecord, RowRecord, RowStatus } from './sto
 const HISTORY_STATUS = { completed: 'success', failed: 'failed', cancelled: 'cancelled' } as const;
 
 /** Ends an instance's part: the row's final state, its version history, its lock. */
-export async function finishInstance(op: OperationRecord, instance: string, status: 'completed' | 'failed' | 'cancelled', fields: Partial<RowRecord>): Promise<RowRecord | undefined> {
+/** What an instance's steps need of their operation; the workflow input carries it. */
+export type OperationRef = Pick<OperationRecord, 'id' | 'kind' | 'service' | 'version' | 'package_url' | 'sha256' | 'timeout'>;
+
+export async function finishInstance(op: OperationRef, instance: string, status: 'completed' | 'failed' | 'cancelled', fields: Partial<RowRecord>): Promise<RowRecord | undefined> {
   const now = nowIso();
   const row = await operations.updateRow(op.id, instance, status, { ...fields, completed_at: now });
   if (!row) return undefined;
@@ -41,7 +44,7 @@ export async function beginAttempt(opId: string, instance: string, attempt: numb
 }
 
 /** A queued command of `op` for one instance's agent. */
-export function commandFor(op: OperationRecord, instance: string, type: CommandRecord['type'], attempt: number, progressIntervalSeconds: number): CommandRecord {
+export function commandFor(op: OperationRef, instance: string, type: CommandRecord['type'], attempt: number, progressIntervalSeconds: number): CommandRecord {
   return {
     command_id: newId('cmd'),
     type,
@@ -60,9 +63,8 @@ export function commandFor(op: OperationRecord, instance: string, type: CommandR
 }
 
 /** Hands the attempt to the instance's agent: a command that carries the task token server-side. */
-export async function dispatch(opId: string, instance: string, attempt: number, token: string, progressIntervalSeconds: number): Promise<string> {
-  const op = await operations.getOperation(opId);
-  if (!op) throw new Error(`operation ${opId} not found`);
+export async function dispatch(op: OperationRef, instance: string, attempt: number, token: string, progressIntervalSeconds: number): Promise<string> {
+  const opId = op.id;
   const command = { ...commandFor(op, instance, op.kind, attempt, progressIntervalSeconds), token };
   await commands.enqueue(command);
   await operations.updateRow(opId, instance, 'in_progress', { command_id: command.command_id }, ['in_progress']);
@@ -114,9 +116,7 @@ export async function attemptFailed(opId: string, instance: string, attempt: num
 }
 
 /** The agent's success answer, as the workflow received it. */
-export async function attemptSucceeded(opId: string, instance: string, result: { version?: string; output_tail?: string | null }): Promise<void> {
-  const op = await operations.getOperation(opId);
-  if (!op) throw new Error(`operation ${opId} not found`);
+export async function attemptSucceeded(op: OperationRef, instance: string, result: { version?: string; output_tail?: string | null }): Promise<void> {
   await finishInstance(op, instance, 'completed', { current_version: result.version ?? op.version, output_tail: result.output_tail ?? null, error_message: null });
 }
 

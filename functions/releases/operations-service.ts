@@ -137,6 +137,8 @@ export function workflowInput(op: OperationRecord) {
       kind: op.kind,
       service: op.service,
       version: op.version,
+      package_url: op.package_url,
+      sha256: op.sha256,
       timeout: op.timeout,
       heartbeat_seconds: heartbeatSecondsOf(op.timeout),
       retry_count: op.retry_count,

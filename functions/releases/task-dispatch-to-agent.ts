@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { taskHandler } from '#shared/task.js';
 import { dispatch } from './instance-flow.js';
-import { InstanceStepSchema } from './task-schemas.js';
+import { InstanceStepSchema, operationRefOf } from './task-schemas.js';
 
 const DispatchInputSchema = InstanceStepSchema.extend({ token: z.string().min(1) });
 
@@ -11,5 +11,5 @@ const DispatchInputSchema = InstanceStepSchema.extend({ token: z.string().min(1)
  * progress three times per heartbeat window.
  */
 export const handler = taskHandler(DispatchInputSchema, async (input) => ({
-  command_id: await dispatch(input.operation.operation_id, input.instance_id, input.attempt, input.token, Math.max(1, Math.floor(input.operation.heartbeat_seconds / 3))),
+  command_id: await dispatch(operationRefOf(input.operation), input.instance_id, input.attempt, input.token, Math.max(1, Math.floor(input.operation.heartbeat_seconds / 3))),
 }));

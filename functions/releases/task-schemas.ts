@@ -6,6 +6,8 @@ export const OperationInputSchema = z.object({
   kind: z.enum(['deploy', 'rollback']),
   service: z.string(),
   version: z.string(),
+  package_url: z.string(),
+  sha256: z.string().nullable(),
   timeout: z.number().int(),
   heartbeat_seconds: z.number().int(),
   retry_count: z.number().int(),
@@ -14,3 +16,8 @@ export const OperationInputSchema = z.object({
 });
 
 export const InstanceStepSchema = z.object({ operation: OperationInputSchema, instance_id: z.string(), attempt: z.number().int().min(1) });
+
+/** The operation as the instance steps use it, from the workflow input (no read needed). */
+export function operationRefOf(input: z.infer<typeof OperationInputSchema>) {
+  return { id: input.operation_id, kind: input.kind, service: input.service, version: input.version, package_url: input.package_url, sha256: input.sha256, timeout: input.timeout };
+}

@@ -40,10 +40,34 @@ export function bearerToken(headers: Record<string, string | undefined> | null):
   return match?.[1];
 }
 
+/**
+ * Known tokens, remembered for `AUTH_CACHE_SECONDS` (default 5) per container: agents and config
+ * clients call many times a second, and each check is otherwise a strongly consistent read. A
+ * rotated, demoted or deleted token is forgotten at once in the process that changed it, and within
+ * that many seconds everywhere else. Unknown tokens are never cached.
+ */
+const known = new Map<string, { caller: Caller; until: number }>();
+
+/** Forgets a token hash (after its user changed), so this process re-reads it on the next use. */
+export function forgetToken(hash: string): void {
+  known.delete(hash);
+}
+
 /** The caller a token belongs to, or undefined when the token is unknown. */
 export async function callerForToken(token: string): Promise<Caller | undefined> {
-  const { Item } = await dynamo.send(new GetCommand({ TableName: config.tables.platform, Key: tokenKey(hashToken(token)), ConsistentRead: true }));
-  if (!Item) return undefined;
+  const hash = hashToken(token);
+  const cached = known.get(hash);
+  if (cached && cached.until > Date.now()) return cached.caller;
+  const { Item } = await dynamo.send(new GetCommand({ TableName: config.tables.platform, Key: tokenKey(hash), ConsistentRead: true }));
+  if (!Item) {
+    known.delete(hash);
+    return undefined;
+  }
   const parsed = TokenItemSchema.parse(Item);
-  return { userId: parsed.user_id, role: parsed.role };
+  const caller = { userId: parsed.user_id, role: parsed.role };
+  if (config.authCacheSeconds > 0) {
+    if (known.size > 10_000) known.clear();
+    known.set(hash, { caller, until: Date.now() + config.authCacheSeconds * 1000 });
+  }
+  return caller;
 }

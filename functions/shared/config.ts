@@ -30,6 +30,8 @@ const ConfigSchema = z.object({
   AGENT_COMMAND_WAIT_SECONDS: z.coerce.number().int().min(0).max(25).default(0),
   /** How long an agent sleeps after an empty poll. */
   AGENT_POLL_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(60).default(5),
+  /** How long a container remembers a valid token (0 turns it off). */
+  AUTH_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
   /** Extra CA bundle (PEM file) trusted when checking package URLs. */
   PACKAGE_CA_FILE: z.string().optional(),
 });
@@ -48,6 +50,7 @@ export type Config = Readonly<{
   logLevel: string;
   agent: Readonly<{ heartbeatSeconds: number; commandWaitSeconds: number; pollIntervalSeconds: number }>;
   packageCaFile: string | undefined;
+  authCacheSeconds: number;
   startedAt: Date;
 }>;
 
@@ -74,6 +77,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     logLevel: e.LOG_LEVEL,
     agent: { heartbeatSeconds: e.AGENT_HEARTBEAT_SECONDS, commandWaitSeconds: e.AGENT_COMMAND_WAIT_SECONDS, pollIntervalSeconds: e.AGENT_POLL_INTERVAL_SECONDS },
     packageCaFile: e.PACKAGE_CA_FILE,
+    authCacheSeconds: e.AUTH_CACHE_SECONDS,
     startedAt: new Date(),
   };
 }
