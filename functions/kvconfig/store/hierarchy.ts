@@ -95,7 +95,13 @@ async function createChild(item: Record<string, unknown> & { pk: string; sk: str
   });
 }
 
-async function removeChild(key: { pk: string; sk: string }, childCounter: string | undefined, parent: { key: { pk: string; sk: string }; counter: string }, force: boolean): Promise<Removed> {
+/** The condition under which an item counts as empty: no children of the kind its counter counts. */
+type EmptyCondition = { expression: string; names?: Record<string, string>; values: Record<string, unknown> };
+
+const noChildren = (counter: string): EmptyCondition => ({ expression: 'attribute_not_exists(#n) OR #n = :zero', names: { '#n': counter }, values: { ':zero': 0 } });
+
+/** Deletes an item and moves its parent's child count; without `force` only while `empty` holds. */
+async function removeChild(key: { pk: string; sk: string }, empty: EmptyCondition, parent: { key: { pk: string; sk: string }; counter: string }, force: boolean): Promise<Removed> {
   return retryConflicts(async () => {
     try {
       await dynamo.send(
@@ -105,8 +111,8 @@ async function removeChild(key: { pk: string; sk: string }, childCounter: string
               Delete: {
                 TableName: table(),
                 Key: key,
-                ConditionExpression: childCounter && !force ? 'attribute_exists(pk) AND (attribute_not_exists(#n) OR #n = :zero)' : 'attribute_exists(pk)',
-                ...(childCounter && !force ? { ExpressionAttributeNames: { '#n': childCounter }, ExpressionAttributeValues: { ':zero': 0 } } : {}),
+                ConditionExpression: force ? 'attribute_exists(pk)' : `attribute_exists(pk) AND (${empty.expression})`,
+                ...(force ? {} : { ...(empty.names ? { ExpressionAttributeNames: empty.names } : {}), ExpressionAttributeValues: empty.values }),
               },
             },
             { Update: { TableName: table(), Key: parent.key, UpdateExpression: 'ADD #c :minus', ExpressionAttributeNames: { '#c': parent.counter }, ExpressionAttributeValues: { ':minus': -1 } } },
@@ -145,7 +151,7 @@ export async function updateApp(env: string, app: string, description: string, n
 }
 
 export async function removeApp(env: string, app: string, force: boolean): Promise<Removed> {
-  return removeChild(appKey(env, app), 'cluster_count', { key: appCounterKey(env), counter: 'count' }, force);
+  return removeChild(appKey(env, app), noChildren('cluster_count'), { key: appCounterKey(env), counter: 'count' }, force);
 }
 
 export async function createCluster(env: string, record: ClusterRecord): Promise<Created> {
@@ -153,7 +159,7 @@ export async function createCluster(env: string, record: ClusterRecord): Promise
 }
 
 export async function removeCluster(env: string, app: string, cluster: string, force: boolean): Promise<Removed> {
-  return removeChild(clusterKey(env, app, cluster), 'namespace_count', { key: appKey(env, app), counter: 'cluster_count' }, force);
+  return removeChild(clusterKey(env, app, cluster), noChildren('namespace_count'), { key: appKey(env, app), counter: 'cluster_count' }, force);
 }
 
 export async function createNamespace(env: string, record: NamespaceRecord): Promise<Created> {
@@ -163,27 +169,5 @@ export async function createNamespace(env: string, record: NamespaceRecord): Pro
 
 /** Removes a namespace; without `force` only while it has no items and no releases. */
 export async function removeNamespace(p: NamespacePath, force: boolean): Promise<Removed> {
-  return retryConflicts(async () => {
-    try {
-      await dynamo.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Delete: {
-                TableName: table(),
-                Key: namespaceKey(p),
-                ConditionExpression: force ? 'attribute_exists(pk)' : 'attribute_exists(pk) AND item_count = :zero AND latest_seq = :zero',
-                ...(force ? {} : { ExpressionAttributeValues: { ':zero': 0 } }),
-              },
-            },
-            { Update: { TableName: table(), Key: clusterKey(p.env, p.app, p.cluster), UpdateExpression: 'ADD namespace_count :minus', ExpressionAttributeValues: { ':minus': -1 } } },
-          ],
-        }),
-      );
-      return 'removed';
-    } catch (error) {
-      if (isTransactionConditionFailed(error, 0)) return (await read(namespaceKey(p), true)) ? 'has-children' : 'missing';
-      throw error;
-    }
-  });
+  return removeChild(namespaceKey(p), { expression: 'item_count = :zero AND latest_seq = :zero', values: { ':zero': 0 } }, { key: clusterKey(p.env, p.app, p.cluster), counter: 'namespace_count' }, force);
 }
