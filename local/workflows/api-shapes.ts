@@ -2,27 +2,7 @@ import type { DescribeExecutionOutput, ExecutionListItem, HistoryEvent } from '@
 import { InvalidToken, ValidationException } from './errors.js';
 import type { StoredExecution, StoredHistoryEvent } from './types.js';
 
-/** A stored execution as DescribeExecution returns it. */
-export function describeOutput(record: StoredExecution): DescribeExecutionOutput {
-  return {
-    executionArn: record.executionArn,
-    stateMachineArn: record.stateMachineArn,
-    name: record.name,
-    status: record.status,
-    startDate: new Date(record.startDate),
-    stopDate: record.stopDate === undefined ? undefined : new Date(record.stopDate),
-    input: record.input,
-    inputDetails: { included: true },
-    output: record.output,
-    outputDetails: record.output === undefined ? undefined : { included: true },
-    error: record.error,
-    cause: record.cause,
-    mapRunArn: record.mapRunArn,
-    redriveCount: 0,
-    redriveStatus: 'NOT_REDRIVABLE',
-  };
-}
-
+/** A stored execution as ListExecutions returns it. */
 export function listItem(record: StoredExecution): ExecutionListItem {
   return {
     executionArn: record.executionArn,
@@ -33,6 +13,20 @@ export function listItem(record: StoredExecution): ExecutionListItem {
     stopDate: record.stopDate === undefined ? undefined : new Date(record.stopDate),
     mapRunArn: record.mapRunArn,
     redriveCount: 0,
+  };
+}
+
+/** A stored execution as DescribeExecution returns it: the list item and its details. */
+export function describeOutput(record: StoredExecution): DescribeExecutionOutput {
+  return {
+    ...listItem(record),
+    input: record.input,
+    inputDetails: { included: true },
+    output: record.output,
+    outputDetails: record.output === undefined ? undefined : { included: true },
+    error: record.error,
+    cause: record.cause,
+    redriveStatus: 'NOT_REDRIVABLE',
   };
 }
 

@@ -1,46 +1,27 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type SpawnedAgent, spawnAgent } from '../helpers/agents.js';
-import { type PackageServer, buildTarGz, startPackageServer } from '../helpers/packages.js';
-import { type FakeApi, startFakeApi, waitFor } from './fake-api.js';
-import { markerHooks, readMarkers } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { buildTarGz } from '../helpers/packages.js';
+import { waitFor } from './fake-api.js';
+import { markerHooks, readMarkers, useAgentHarness } from './support.js';
 
 describe('agent deploy', () => {
-  let api: FakeApi;
-  let packages: PackageServer;
-  const agents: SpawnedAgent[] = [];
-
-  beforeAll(async () => {
-    [api, packages] = await Promise.all([startFakeApi(), startPackageServer()]);
-  });
-  afterEach(async () => {
-    await Promise.all(agents.splice(0).map((agent) => agent.dispose()));
-  });
-  afterAll(async () => {
-    await Promise.all([api.stop(), packages.stop()]);
-  });
-
-  async function agentFor(instance: string): Promise<SpawnedAgent> {
-    const agent = await spawnAgent({ api: api.url, token: api.token, service: 'shop', instance, caFile: packages.caFile, version: '0.9.0' });
-    agents.push(agent);
-    await waitFor(`${instance} registered`, () => api.registrations(instance).length > 0);
-    return agent;
-  }
+  const h = useAgentHarness('shop', '0.9.0');
+  const { agentFor } = h;
 
   /** Deploys `version` (already added to the package server) and waits for the result. */
   async function deploy(instance: string, version: string, published: { url: string; sha256: string | null }) {
-    const command = api.send(instance, { type: 'deploy', version, package_url: published.url, sha256: published.sha256 });
-    return { command, result: await api.waitForResult(command.command_id) };
+    const command = h.api.send(instance, { type: 'deploy', version, package_url: published.url, sha256: published.sha256 });
+    return { command, result: await h.api.waitForResult(command.command_id) };
   }
 
   it('unpacks the package, runs the hooks in order, switches current and reports completed', async () => {
     const agent = await agentFor('deploy-ok');
-    const v1 = packages.addPackage('1.0.0', { 'app.txt': 'one' }, markerHooks('1.0.0'));
+    const v1 = h.packages.addPackage('1.0.0', { 'app.txt': 'one' }, markerHooks('1.0.0'));
     const first = await deploy('deploy-ok', '1.0.0', v1);
     expect(first.result).toMatchObject({ status: 'completed', version: '1.0.0', error_message: null });
 
-    const v2 = packages.addPackage('2.0.0', { 'app.txt': 'two', 'lib/util.sh': 'echo util' }, markerHooks('2.0.0', { start: { command: 'env | grep ^DEPLOY_ | sort > "$DEPLOY_DIR/start-env" && echo "start output for $DEPLOY_VERSION"' } }));
+    const v2 = h.packages.addPackage('2.0.0', { 'app.txt': 'two', 'lib/util.sh': 'echo util' }, markerHooks('2.0.0', { start: { command: 'env | grep ^DEPLOY_ | sort > "$DEPLOY_DIR/start-env" && echo "start output for $DEPLOY_VERSION"' } }));
     const { command, result } = await deploy('deploy-ok', '2.0.0', v2);
 
     expect(result).toMatchObject({ status: 'completed', version: '2.0.0', error_message: null });
@@ -64,15 +45,15 @@ describe('agent deploy', () => {
     expect(env).toContain(`DEPLOY_RELEASE_DIR=${join(agent.dir, 'releases/2.0.0')}\n`);
     expect(env).toContain(`DEPLOY_DIR=${agent.dir}\n`);
     expect(env).toContain(`DEPLOY_OPERATION_ID=${command.operation_id}\n`);
-    expect(api.acks()).toContain(command.command_id);
-    expect(api.progress(command.command_id).length).toBeGreaterThan(0);
-    await waitFor('a heartbeat reporting 2.0.0', () => api.heartbeats('deploy-ok').some((beat) => beat.version === '2.0.0' && beat.state === 'running'));
+    expect(h.api.acks()).toContain(command.command_id);
+    expect(h.api.progress(command.command_id).length).toBeGreaterThan(0);
+    await waitFor('a heartbeat reporting 2.0.0', () => h.api.heartbeats('deploy-ok').some((beat) => beat.version === '2.0.0' && beat.state === 'running'));
   });
 
   it('completes when a start hook leaves a daemon running, and the daemon keeps running', async () => {
     const agent = await agentFor('deploy-daemon');
     // The daemon inherits the hook's stdout: the agent must not wait for that pipe to close.
-    const published = packages.addPackage('1.5.0', { 'app.txt': 'daemon' }, { hooks: { start: { command: 'sleep 120 & echo $! > "$DEPLOY_DIR/daemon.pid"; echo started' } } });
+    const published = h.packages.addPackage('1.5.0', { 'app.txt': 'daemon' }, { hooks: { start: { command: 'sleep 120 & echo $! > "$DEPLOY_DIR/daemon.pid"; echo started' } } });
     const { result } = await deploy('deploy-daemon', '1.5.0', published);
     const daemon = Number(await readFile(join(agent.dir, 'daemon.pid'), 'utf8'));
     try {
@@ -86,7 +67,7 @@ describe('agent deploy', () => {
 
   it('fails on a sha256 mismatch and leaves current alone', async () => {
     const agent = await agentFor('deploy-sha');
-    const published = packages.addPackage('3.0.0', { 'app.txt': 'three' }, markerHooks('3.0.0'));
+    const published = h.packages.addPackage('3.0.0', { 'app.txt': 'three' }, markerHooks('3.0.0'));
     const { result } = await deploy('deploy-sha', '3.0.0', { url: published.url, sha256: 'a'.repeat(64) });
 
     expect(result).toMatchObject({ status: 'failed', version: '0.9.0' });
@@ -98,8 +79,8 @@ describe('agent deploy', () => {
 
   it('reverts current and restarts the previous release when validate fails', async () => {
     const agent = await agentFor('deploy-validate');
-    await deploy('deploy-validate', '1.0.0', packages.addPackage('1.0.0', { 'app.txt': 'one' }, markerHooks('1.0.0')));
-    const bad = packages.addPackage('4.0.0', { 'app.txt': 'four' }, markerHooks('4.0.0', { validate: { command: 'echo "health check said no" >&2; exit 3' } }));
+    await deploy('deploy-validate', '1.0.0', h.packages.addPackage('1.0.0', { 'app.txt': 'one' }, markerHooks('1.0.0')));
+    const bad = h.packages.addPackage('4.0.0', { 'app.txt': 'four' }, markerHooks('4.0.0', { validate: { command: 'echo "health check said no" >&2; exit 3' } }));
     const { result } = await deploy('deploy-validate', '4.0.0', bad);
 
     expect(result).toMatchObject({ status: 'failed', version: '1.0.0' });
@@ -111,7 +92,7 @@ describe('agent deploy', () => {
 
   it('kills a hook that passes its timeout and names the timeout', async () => {
     const agent = await agentFor('deploy-timeout');
-    const slow = packages.addPackage('5.0.0', { 'app.txt': 'five' }, { hooks: { before_install: { command: 'echo waiting; sleep 30', timeout_seconds: 1 } } });
+    const slow = h.packages.addPackage('5.0.0', { 'app.txt': 'five' }, { hooks: { before_install: { command: 'echo waiting; sleep 30', timeout_seconds: 1 } } });
     const { result } = await deploy('deploy-timeout', '5.0.0', slow);
 
     expect(result).toMatchObject({ status: 'failed', version: '0.9.0' });
@@ -122,8 +103,8 @@ describe('agent deploy', () => {
 
   it('fails when the package URL answers 404', async () => {
     await agentFor('deploy-404');
-    const gone = packages.addPackage('6.0.0', { 'app.txt': 'six' });
-    packages.makeMissing('6.0.0');
+    const gone = h.packages.addPackage('6.0.0', { 'app.txt': 'six' });
+    h.packages.makeMissing('6.0.0');
     const { result } = await deploy('deploy-404', '6.0.0', gone);
 
     expect(result.status).toBe('failed');
@@ -132,7 +113,7 @@ describe('agent deploy', () => {
 
   it('refuses a package with an entry escaping the release folder', async () => {
     const agent = await agentFor('deploy-escape');
-    const evil = packages.addTarball('evil.tar.gz', buildTarGz([{ path: 'app.txt', content: 'ok' }, { path: '../../escaped.txt', content: 'gotcha' }]));
+    const evil = h.packages.addTarball('evil.tar.gz', buildTarGz([{ path: 'app.txt', content: 'ok' }, { path: '../../escaped.txt', content: 'gotcha' }]));
     const { result } = await deploy('deploy-escape', '7.0.0', evil);
 
     expect(result.status).toBe('failed');
