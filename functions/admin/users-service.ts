@@ -1,5 +1,5 @@
 import type { Role } from '#functions/routes.js';
-import { generateToken, hashToken } from '#shared/auth.js';
+import { callerForToken, generateToken, hashToken } from '#shared/auth.js';
 import { ConflictError, NotFoundError } from '#shared/errors.js';
 import { newId, nowIso } from '#shared/ids.js';
 import { LastAdminError, UserChangedError } from './errors.js';
@@ -94,7 +94,7 @@ export async function deleteUser(id: string): Promise<UserView> {
  */
 export async function bootstrapAdmin(token: string | undefined): Promise<{ generated?: string }> {
   if (token) {
-    if (await store.userIdForTokenHash(hashToken(token))) return {};
+    if (await callerForToken(token)) return {};
     const existing = (await store.listUsers()).find((u) => u.name === 'admin');
     if (existing) {
       const after: User = { ...existing, role: 'admin', token_hash: hashToken(token), token_hint: hintOf(token), updated_at: nowIso(), version: existing.version + 1 };

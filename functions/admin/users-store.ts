@@ -151,9 +151,3 @@ export async function removeUser(user: User): Promise<WriteOutcome> {
     throw error;
   }
 }
-
-/** Finds a user by the hash of its token (bootstrap uses it to see whether ADMIN_TOKEN is known). */
-export async function userIdForTokenHash(hash: string): Promise<string | undefined> {
-  const { Item } = await dynamo.send(new GetCommand({ TableName: table(), Key: tokenKey(hash), ConsistentRead: true }));
-  return typeof Item?.user_id === 'string' ? Item.user_id : undefined;
-}
