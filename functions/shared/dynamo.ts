@@ -135,30 +135,39 @@ export async function retryConflicts<T>(attempt: () => Promise<T>, tries = 8): P
 
 type Key = { pk: string; sk: string };
 
-/** BatchGetItem over any number of keys (100 per call), retrying unprocessed keys; keyed `pk|sk`. */
-export async function batchGet(table: string, keys: readonly Key[], options: { consistent?: boolean } = {}): Promise<Map<string, Record<string, unknown>>> {
-  const found = new Map<string, Record<string, unknown>>();
-  const unique = [...new Map(keys.map((k) => [`${k.pk}|${k.sk}`, k])).values()];
-  for (let i = 0; i < unique.length; i += 100) {
-    let pending: Record<string, unknown>[] = unique.slice(i, i + 100);
+/**
+ * Sends `items` in chunks of `size`, resending what DynamoDB hands back unprocessed with backoff
+ * until nothing is left (BatchGetItem and BatchWriteItem both answer that way under load).
+ */
+async function inBatches<T>(items: readonly T[], size: number, send: (chunk: T[]) => Promise<T[]>): Promise<void> {
+  for (let i = 0; i < items.length; i += size) {
+    let pending = items.slice(i, i + size);
     for (let attempt = 0; pending.length > 0; attempt += 1) {
       if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
-      const out = await dynamo.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: options.consistent ?? false } } }));
-      for (const item of out.Responses?.[table] ?? []) found.set(`${String(item.pk)}|${String(item.sk)}`, item);
-      pending = out.UnprocessedKeys?.[table]?.Keys ?? [];
+      pending = await send(pending);
     }
   }
+}
+
+/** BatchGetItem over any number of keys (100 per call); keyed `pk|sk`. */
+export async function batchGet(table: string, keys: readonly Key[], options: { consistent?: boolean } = {}): Promise<Map<string, Record<string, unknown>>> {
+  const found = new Map<string, Record<string, unknown>>();
+  const unique: Record<string, unknown>[] = [...new Map(keys.map((k) => [`${k.pk}|${k.sk}`, k])).values()];
+  await inBatches(unique, 100, async (chunk) => {
+    const out = await dynamo.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: chunk, ConsistentRead: options.consistent ?? false } } }));
+    for (const item of out.Responses?.[table] ?? []) found.set(`${String(item.pk)}|${String(item.sk)}`, item);
+    return out.UnprocessedKeys?.[table]?.Keys ?? [];
+  });
   return found;
 }
 
-/** BatchWriteItem puts and deletes in calls of 25, retrying unprocessed items. */
+type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: Key } };
+
+/** BatchWriteItem puts and deletes in calls of 25. */
 export async function batchWrite(table: string, writes: readonly ({ put: Record<string, unknown> } | { delete: Key })[]): Promise<void> {
-  for (let i = 0; i < writes.length; i += 25) {
-    let pending = writes.slice(i, i + 25).map((w) => ('put' in w ? { PutRequest: { Item: w.put } } : { DeleteRequest: { Key: w.delete } }));
-    for (let attempt = 0; pending.length > 0; attempt += 1) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
-      const out = await dynamo.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
-      pending = (out.UnprocessedItems?.[table] ?? []) as typeof pending;
-    }
-  }
+  const requests: WriteRequest[] = writes.map((w) => ('put' in w ? { PutRequest: { Item: w.put } } : { DeleteRequest: { Key: w.delete } }));
+  await inBatches(requests, 25, async (chunk) => {
+    const out = await dynamo.send(new BatchWriteCommand({ RequestItems: { [table]: chunk } }));
+    return (out.UnprocessedItems?.[table] ?? []) as WriteRequest[];
+  });
 }
