@@ -1,6 +1,6 @@
 import { benchKvconfig } from './kvconfig.js';
 import { benchPlatform } from './platform.js';
-import { benchReleases } from './releases.js';
+import { benchFleet } from './fleet.js';
 
 /**
  * `npm run bench [-- <suite>…]`: runs benchmark suites against the local cloud and prints figures
@@ -9,7 +9,7 @@ import { benchReleases } from './releases.js';
 const SUITES: Record<string, () => Promise<string[]>> = {
   platform: benchPlatform,
   kvconfig: benchKvconfig,
-  releases: benchReleases,
+  fleet: benchFleet,
 };
 
 const chosen = process.argv.slice(2).filter((arg) => arg in SUITES);

@@ -25,20 +25,20 @@ export const FUNCTIONS: readonly FunctionDef[] = [
   // Makes the generated admin token in Secrets Manager an admin's token at deploy time (infra/admin-stack.ts).
   { name: 'BootstrapAdmin', kind: 'custom-resource', entry: 'admin/bootstrap-admin', timeoutSeconds: 60 },
   { name: 'Unmatched', kind: 'http-fallback', entry: 'health/unmatched', timeoutSeconds: 10 },
-  // Release system: the release-operation workflow's tasks, and the failed-execution consumer.
-  { name: 'BeginAttempt', kind: 'task', entry: 'releases/task-begin-attempt', timeoutSeconds: 30 },
-  { name: 'DispatchToAgent', kind: 'task', entry: 'releases/task-dispatch-to-agent', timeoutSeconds: 30 },
-  { name: 'RecordInstanceSuccess', kind: 'task', entry: 'releases/task-record-success', timeoutSeconds: 30 },
-  { name: 'RecordAttemptFailure', kind: 'task', entry: 'releases/task-record-attempt-failure', timeoutSeconds: 30 },
-  { name: 'SummariseOperation', kind: 'task', entry: 'releases/task-summarise', timeoutSeconds: 60 },
-  { name: 'ExecutionEnded', kind: 'event', entry: 'releases/execution-ended', timeoutSeconds: 60 },
+  // Release system: the fleet-operation workflow's tasks, and the failed-execution consumer.
+  { name: 'BeginAttempt', kind: 'task', entry: 'fleet/task-begin-attempt', timeoutSeconds: 30 },
+  { name: 'DispatchToAgent', kind: 'task', entry: 'fleet/task-dispatch-to-agent', timeoutSeconds: 30 },
+  { name: 'RecordInstanceSuccess', kind: 'task', entry: 'fleet/task-record-success', timeoutSeconds: 30 },
+  { name: 'RecordAttemptFailure', kind: 'task', entry: 'fleet/task-record-attempt-failure', timeoutSeconds: 30 },
+  { name: 'SummariseOperation', kind: 'task', entry: 'fleet/task-summarise', timeoutSeconds: 60 },
+  { name: 'ExecutionEnded', kind: 'event', entry: 'fleet/execution-ended', timeoutSeconds: 60 },
 ];
 
 /** A state machine: its ASL file under `statemachines/` and the functions its placeholders name. */
 export type WorkflowDef = Readonly<{ name: string; file: string; tasks: readonly string[] }>;
 
 export const WORKFLOWS: readonly WorkflowDef[] = [
-  { name: 'release-operation', file: 'release-operation.asl.json', tasks: ['BeginAttempt', 'DispatchToAgent', 'RecordInstanceSuccess', 'RecordAttemptFailure', 'SummariseOperation'] },
+  { name: 'fleet-operation', file: 'fleet-operation.asl.json', tasks: ['BeginAttempt', 'DispatchToAgent', 'RecordInstanceSuccess', 'RecordAttemptFailure', 'SummariseOperation'] },
 ];
 
 /** The ASL placeholder for a task function's ARN. */

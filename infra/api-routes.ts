@@ -1,4 +1,4 @@
-import type { Route } from '#functions/routes.js';
+import type { Route } from '#shared/route.js';
 
 /** Longest integration API Gateway allows a buffered (non-streaming) REST integration. */
 export const BUFFERED_LIMIT_SECONDS = 29;

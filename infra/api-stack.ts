@@ -4,7 +4,7 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import type { Route } from '#functions/routes.js';
+import type { Route } from '#shared/route.js';
 import { ROUTES } from '#functions/routes.js';
 import { accessLogFormat } from './access-log.js';
 import { ApiAlarms } from './api-alarms.js';

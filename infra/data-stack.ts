@@ -35,7 +35,7 @@ export class DataStack extends Stack {
     this.tables = {
       platform: required(tables, 'platform'),
       config: required(tables, 'config'),
-      releases: required(tables, 'releases'),
+      fleet: required(tables, 'fleet'),
       helm: required(tables, 'helm'),
     };
   }

@@ -11,7 +11,7 @@ export const DOMAIN_TABLES: Readonly<Record<string, TableKey>> = {
   admin: 'platform',
   health: 'platform',
   kvconfig: 'config',
-  releases: 'releases',
+  fleet: 'fleet',
   helm: 'helm',
   appstore: 'helm',
 };

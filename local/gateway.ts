@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { ROUTES } from '../functions/routes.js';
-import type { Route } from '../functions/routes.js';
+import type { Route } from '../functions/shared/route.js';
 import { ValidationError } from '../functions/shared/errors.js';
 import type { ProxyResult } from '../functions/shared/families.js';
 import { familyOfPath, renderError } from '../functions/shared/families.js';

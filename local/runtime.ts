@@ -89,7 +89,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     DYNAMODB_ENDPOINT: dynamodbEndpoint,
     PLATFORM_TABLE: tables.platform,
     CONFIG_TABLE: tables.config,
-    RELEASES_TABLE: tables.releases,
+    FLEET_TABLE: tables.fleet,
     HELM_TABLE: tables.helm,
     HELM_BINARY: helm,
     LOG_LEVEL: options.logLevel ?? 'WARN',

@@ -1,4 +1,4 @@
-import type { Role } from '#functions/routes.js';
+import type { Role } from '#shared/auth.js';
 import { callerForToken, generateToken, hashToken } from '#shared/auth.js';
 import { ConflictError, NotFoundError } from '#shared/errors.js';
 import { newId, nowIso } from '#shared/ids.js';

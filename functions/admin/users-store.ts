@@ -1,7 +1,7 @@
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { ROLES } from '#functions/routes.js';
+import { ROLES } from '#shared/auth.js';
 import { forgetToken, tokenKey } from '#shared/auth.js';
 import { config } from '#shared/config.js';
 import { dynamo, isTransactionConditionFailed, queryAll } from '#shared/dynamo.js';

@@ -1,8 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import type { Role } from '#functions/routes.js';
-import { ROLES } from '#functions/routes.js';
 import { config } from './config.js';
 import { dynamo } from './dynamo.js';
 
@@ -15,6 +13,24 @@ import { dynamo } from './dynamo.js';
  * Authentication is then one GetItem by key, whatever the number of users. (Tokens carry 256 bits
  * of randomness, so an unsalted fast hash is enough: there is nothing to brute-force.)
  */
+export const ROLES = ['admin', 'operator', 'viewer', 'config-client'] as const;
+export type Role = (typeof ROLES)[number];
+
+/**
+ * Who may call a route. `public` needs no token; otherwise the caller's role must be at least the
+ * one named (CONTRACTS.md: admin ⊃ operator ⊃ viewer ⊃ config-client for the routes each may use).
+ */
+export type Access = 'public' | Role;
+
+const ROLE_RANK: Record<Role, number> = { 'config-client': 0, viewer: 1, operator: 2, admin: 3 };
+
+/** Whether a caller with `role` may use a route that requires `access`. */
+export function allows(access: Access, role: Role | undefined): boolean {
+  if (access === 'public') return true;
+  if (role === undefined) return false;
+  return ROLE_RANK[role] >= ROLE_RANK[access];
+}
+
 export const TOKEN_PREFIX = 'cpt_';
 
 export type Caller = Readonly<{ userId: string; role: Role }>;

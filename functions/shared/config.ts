@@ -11,7 +11,7 @@ const ConfigSchema = z.object({
   /** Physical table names; the CDK stack passes the generated names. */
   PLATFORM_TABLE: z.string().default('platform'),
   CONFIG_TABLE: z.string().default('config'),
-  RELEASES_TABLE: z.string().default('releases'),
+  FLEET_TABLE: z.string().default('fleet'),
   HELM_TABLE: z.string().default('helm'),
   /** Set only off AWS: DynamoDB Local's and the local workflow runner's endpoints. */
   DYNAMODB_ENDPOINT: z.string().url().optional(),
@@ -39,7 +39,7 @@ const ConfigSchema = z.object({
 export type Config = Readonly<{
   region: string;
   version: string;
-  tables: Readonly<{ platform: string; config: string; releases: string; helm: string }>;
+  tables: Readonly<{ platform: string; config: string; fleet: string; helm: string }>;
   dynamodbEndpoint: string | undefined;
   sfnEndpoint: string | undefined;
   stateMachines: Readonly<Record<string, string>>;
@@ -66,7 +66,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   return {
     region: e.AWS_REGION,
     version: e.APP_VERSION,
-    tables: { platform: e.PLATFORM_TABLE, config: e.CONFIG_TABLE, releases: e.RELEASES_TABLE, helm: e.HELM_TABLE },
+    tables: { platform: e.PLATFORM_TABLE, config: e.CONFIG_TABLE, fleet: e.FLEET_TABLE, helm: e.HELM_TABLE },
     dynamodbEndpoint: e.DYNAMODB_ENDPOINT,
     sfnEndpoint: e.SFN_ENDPOINT,
     stateMachines: machines,

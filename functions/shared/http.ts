@@ -5,7 +5,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import type { Route } from '#functions/routes.js';
+import type { Route } from '#shared/route.js';
 import { routeFor } from '#functions/routes.js';
 import type { Caller } from './auth.js';
 import type { Family, HttpResult, ProxyResult } from './families.js';

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { Route } from '#functions/routes.js';
+import type { Route } from '#shared/route.js';
 import type { RequestSchemas } from './middleware/validate.js';
 
 type JsonSchema = Record<string, unknown>;

@@ -1,4 +1,4 @@
-import type { Route } from '#functions/routes.js';
+import type { Route } from '#shared/route.js';
 import { ROUTES } from '#functions/routes.js';
 import { MethodNotAllowedError, NotFoundError, ValidationError } from './errors.js';
 import type { ProxyResult } from './families.js';

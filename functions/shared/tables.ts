@@ -8,9 +8,9 @@
  */
 export type TableDefinition = Readonly<{
   /** Construct id in CDK and the key of `config.tables`. */
-  key: 'platform' | 'config' | 'releases' | 'helm';
+  key: 'platform' | 'config' | 'fleet' | 'helm';
   /** The environment variable that carries the physical name into the functions. */
-  envVar: 'PLATFORM_TABLE' | 'CONFIG_TABLE' | 'RELEASES_TABLE' | 'HELM_TABLE';
+  envVar: 'PLATFORM_TABLE' | 'CONFIG_TABLE' | 'FLEET_TABLE' | 'HELM_TABLE';
   indexes: readonly ('gsi1' | 'gsi2')[];
   /** Attribute holding an epoch-seconds expiry, when the table has expiring items. */
   ttlAttribute?: string;
@@ -21,7 +21,7 @@ export type TableDefinition = Readonly<{
 export const TABLE_DEFINITIONS: readonly TableDefinition[] = [
   { key: 'platform', envVar: 'PLATFORM_TABLE', indexes: ['gsi1'], ttlAttribute: 'expires_at', description: 'users, tokens and platform settings' },
   { key: 'config', envVar: 'CONFIG_TABLE', indexes: ['gsi1'], description: 'configuration center: apps, clusters, namespaces, items, releases' },
-  { key: 'releases', envVar: 'RELEASES_TABLE', indexes: ['gsi1', 'gsi2'], ttlAttribute: 'expires_at', description: 'release system: services, instances, deployments, rollbacks, agent commands' },
+  { key: 'fleet', envVar: 'FLEET_TABLE', indexes: ['gsi1', 'gsi2'], ttlAttribute: 'expires_at', description: 'release system: services, instances, deployments, rollbacks, agent commands' },
   { key: 'helm', envVar: 'HELM_TABLE', indexes: ['gsi1'], ttlAttribute: 'expires_at', description: 'Helm apps, repositories, clusters, app-store installs, secrets' },
 ];
 

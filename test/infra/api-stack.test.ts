@@ -3,7 +3,7 @@ import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { describe, expect, it } from 'vitest';
-import type { Route } from '../../functions/routes.js';
+import type { Route } from '../../functions/shared/route.js';
 import { ROUTES } from '../../functions/routes.js';
 import { ApiStack } from '../../infra/api-stack.js';
 import type { DataStack } from '../../infra/data-stack.js';
@@ -59,7 +59,7 @@ describe('ApiStack with the route table', () => {
   it('passes every table name and the Powertools settings to each function', () => {
     for (const fn of Object.values(resourcesOf(stack, 'AWS::Lambda::Function'))) {
       const vars = (fn.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
-      expect(Object.keys(vars)).toEqual(expect.arrayContaining(['PLATFORM_TABLE', 'CONFIG_TABLE', 'RELEASES_TABLE', 'HELM_TABLE', 'APP_VERSION', 'LOG_LEVEL', 'STATE_MACHINES', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE']));
+      expect(Object.keys(vars)).toEqual(expect.arrayContaining(['PLATFORM_TABLE', 'CONFIG_TABLE', 'FLEET_TABLE', 'HELM_TABLE', 'APP_VERSION', 'LOG_LEVEL', 'STATE_MACHINES', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE']));
       expect(vars).toMatchObject({ APP_VERSION: '9.9.9', LOG_LEVEL: 'INFO', POWERTOOLS_SERVICE_NAME: 'control-plane', POWERTOOLS_METRICS_NAMESPACE: 'ControlPlane' });
     }
   });
@@ -106,15 +106,15 @@ describe('ApiStack grants', () => {
     routes: [
       route({ method: 'GET', path: '/admin/users', entry: 'admin/list-users' }),
       route({ method: 'POST', path: '/admin/users', entry: 'admin/create-user' }),
-      route({ method: 'GET', path: '/v1/health', entry: 'releases/health', access: 'public', family: 'release' }),
+      route({ method: 'GET', path: '/v1/health', entry: 'fleet/health', access: 'public', family: 'release' }),
     ],
   });
   const statementsOf = (entry: string) => JSON.stringify(statementsOfRole(stack, logicalIdOf(stack, stack.functions[entry]?.role as never)));
   const exportOf = (key: keyof DataStack['tables']) => logicalIdOf(data, data.tables[key]);
 
   it('grants a public route its own domain table only: no platform read', () => {
-    const granted = statementsOf('releases/health');
-    expect(granted).toContain(exportOf('releases'));
+    const granted = statementsOf('fleet/health');
+    expect(granted).toContain(exportOf('fleet'));
     expect(granted).not.toContain(exportOf('platform'));
   });
 

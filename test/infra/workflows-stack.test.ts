@@ -8,7 +8,7 @@ import { RUNTIME, appWithData, logicalIdOf, resourcesOf, statementsOfRole, unack
 const FIXTURES = fileURLToPath(new URL('../fixtures/statemachines', import.meta.url));
 const FUNCTIONS: readonly FunctionDef[] = [
   { name: 'Echo', kind: 'task', entry: 'health/health', timeoutSeconds: 30 },
-  { name: 'ExecutionEnded', kind: 'event', entry: 'releases/health' },
+  { name: 'ExecutionEnded', kind: 'event', entry: 'fleet/health' },
   { name: 'BootstrapAdmin', kind: 'custom-resource', entry: 'admin/bootstrap-admin' },
 ];
 const WORKFLOWS: readonly WorkflowDef[] = [{ name: 'infra-fixture', file: 'infra-fixture.asl.json', tasks: ['Echo'] }];
@@ -87,22 +87,22 @@ describe('WorkflowsStack checks', () => {
   });
 });
 
-describe('WorkflowsStack with the release-operation workflow (Distributed Map)', () => {
-  const { app, stack, template } = workflowsStack([{ name: 'release-operation', file: 'release-operation.asl.json', tasks: ['BeginAttempt', 'DispatchToAgent', 'RecordInstanceSuccess', 'RecordAttemptFailure', 'SummariseOperation'] }], [
+describe('WorkflowsStack with the fleet-operation workflow (Distributed Map)', () => {
+  const { app, stack, template } = workflowsStack([{ name: 'fleet-operation', file: 'fleet-operation.asl.json', tasks: ['BeginAttempt', 'DispatchToAgent', 'RecordInstanceSuccess', 'RecordAttemptFailure', 'SummariseOperation'] }], [
     ...['BeginAttempt', 'DispatchToAgent', 'RecordInstanceSuccess', 'RecordAttemptFailure', 'SummariseOperation'].map((name): FunctionDef => ({ name, kind: 'task', entry: 'health/health' })),
-    { name: 'ExecutionEnded', kind: 'event', entry: 'releases/execution-ended' },
+    { name: 'ExecutionEnded', kind: 'event', entry: 'fleet/execution-ended' },
   ], fileURLToPath(new URL('../../statemachines', import.meta.url)));
   void app;
 
   it('lets the machine start, describe and stop its own child executions', () => {
-    const machineId = logicalIdOf(stack, stack.stateMachines['release-operation'] as never);
+    const machineId = logicalIdOf(stack, stack.stateMachines['fleet-operation'] as never);
     const machine = resourcesOf(stack, 'AWS::StepFunctions::StateMachine')[machineId] as unknown as { Properties: { StateMachineName: string; RoleArn: { 'Fn::GetAtt': [string, string] } } };
-    expect(machine.Properties.StateMachineName).toBe('Workflows-release-operation');
+    expect(machine.Properties.StateMachineName).toBe('Workflows-fleet-operation');
     void template;
     const statements = JSON.stringify(statementsOfRole(stack, machine.Properties.RoleArn['Fn::GetAtt'][0]));
     expect(statements).toContain('states:StartExecution');
-    expect(statements).toContain(':stateMachine:Workflows-release-operation');
-    expect(statements).toContain(':execution:Workflows-release-operation/*');
+    expect(statements).toContain(':stateMachine:Workflows-fleet-operation');
+    expect(statements).toContain(':execution:Workflows-fleet-operation/*');
   });
 
   it('passes cdk-nag with its acknowledgements', () => {

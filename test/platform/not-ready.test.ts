@@ -14,7 +14,7 @@ beforeAll(async () => {
   Object.assign(process.env, { DYNAMODB_ENDPOINT: inject('dynamodbEndpoint'), PLATFORM_TABLE: 'no_such_table', LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' });
   installLambdaStreamingGlobal();
   ready = (await import('../../functions/health/ready.js')).handler as unknown as Handler;
-  releaseHealth = (await import('../../functions/releases/health.js')).handler as unknown as Handler;
+  releaseHealth = (await import('../../functions/fleet/health.js')).handler as unknown as Handler;
 });
 
 const event = (path: string) => ({ httpMethod: 'GET', resource: path, path, headers: {}, queryStringParameters: null, pathParameters: null, body: null, isBase64Encoded: false, requestContext: {} }) as unknown as APIGatewayProxyEvent;

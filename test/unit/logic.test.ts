@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { diffManifests } from '../../functions/kvconfig/releases-service.js';
 import { makeReleaseId, seqOfReleaseId } from '../../functions/kvconfig/release-id.js';
-import { describeFailure, outcomeOf } from '../../functions/releases/instance-flow.js';
-import { heartbeatSecondsOf } from '../../functions/releases/operations-service.js';
-import type { OperationRecord, RowRecord } from '../../functions/releases/store/records.js';
+import { describeFailure, outcomeOf } from '../../functions/fleet/instance-flow.js';
+import { heartbeatSecondsOf } from '../../functions/fleet/operations-service.js';
+import type { OperationRecord, RowRecord } from '../../functions/fleet/store/records.js';
 import { compileRoutes, splitPath } from '../../functions/shared/router.js';
 
 describe('diffManifests', () => {

@@ -1,7 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import type { Route } from '#functions/routes.js';
-import { allows } from '#functions/routes.js';
+import type { Route } from '#shared/route.js';
+import { allows } from '#shared/auth.js';
 import type { Caller } from '../auth.js';
 import { bearerToken, callerForToken } from '../auth.js';
 import { ForbiddenError, UnauthorizedError } from '../errors.js';

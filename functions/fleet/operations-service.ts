@@ -9,8 +9,8 @@ import * as operations from './store/operations.js';
 import { bumpStats, recordVersion } from './store/fleet-records.js';
 import type { OperationKind, OperationRecord, RowRecord } from './store/records.js';
 
-/** The state machine every deployment and rollback runs (statemachines/release-operation.asl.json). */
-export const RELEASE_WORKFLOW = 'release-operation';
+/** The state machine every deployment and rollback runs (statemachines/fleet-operation.asl.json). */
+export const FLEET_WORKFLOW = 'fleet-operation';
 
 export type OperationRequest = {
   id: string;
@@ -75,7 +75,7 @@ export async function startOperation(req: OperationRequest): Promise<{ op: Opera
     return { op: created.existing, existing: true };
   }
   let busy = await instances.lockInstances(req.service, req.instances, req.id, req.force);
-  if (busy.length > 0 && (await releaseStaleLocks(req.service, busy))) busy = await instances.lockInstances(req.service, req.instances, req.id, req.force);
+  if (busy.length > 0 && (await freeStaleLocks(req.service, busy))) busy = await instances.lockInstances(req.service, req.instances, req.id, req.force);
   if (busy.length > 0) {
     await operations.deleteOperation(req.id);
     throw new InstanceBusyError(busy);
@@ -96,7 +96,7 @@ export async function startOperation(req: OperationRequest): Promise<{ op: Opera
   await recordVersion(req.service, req.version, req.packageUrl, req.sha256, now);
   await bumpStats(hourOf(now), `${req.kind}_total`);
   try {
-    const arn = await startWorkflow(RELEASE_WORKFLOW, req.id, workflowInput(op));
+    const arn = await startWorkflow(FLEET_WORKFLOW, req.id, workflowInput(op));
     await operations.updateOperation(req.id, { status: 'in_progress', execution_arn: arn, updated_at: nowIso() });
     return { op: { ...op, status: 'in_progress', execution_arn: arn }, existing: false };
   } catch (error) {
@@ -112,18 +112,18 @@ export async function startOperation(req: OperationRequest): Promise<{ op: Opera
  * unlock, an agent that never answered a cancel) are released, so an instance cannot stay busy
  * forever. True when any was.
  */
-async function releaseStaleLocks(service: string, busy: readonly { instance: string; op: string }[]): Promise<boolean> {
-  let released = false;
+async function freeStaleLocks(service: string, busy: readonly { instance: string; op: string }[]): Promise<boolean> {
+  let freed = false;
   for (const { instance, op } of busy) {
     const holder = await operations.getOperation(op);
     // A cancelled operation's working instance waits for its agent's answer, but not past one attempt's timeout.
     const waitingForAgent = holder?.status === 'cancelled' && Date.parse(holder.cancelled_at ?? '') + holder.timeout * 1000 > Date.now() && (await operations.getRow(op, instance))?.status === 'in_progress';
     if (!holder || holder.status === 'completed' || holder.status === 'failed' || (holder.status === 'cancelled' && !waitingForAgent)) {
       await instances.unlockInstance(service, instance, op);
-      released = true;
+      freed = true;
     }
   }
-  return released;
+  return freed;
 }
 
 /** Heartbeat window of an attempt: at most a minute, never longer than the attempt's timeout. */

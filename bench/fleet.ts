@@ -19,7 +19,7 @@ const WORK_SECONDS = 2;
  * connection pool), one deployment with max_concurrency 50 whose start hook takes 2 s; its wall time
  * against the ideal, the state transitions per instance, and the API calls per instance.
  */
-export async function benchReleases(): Promise<string[]> {
+export async function benchFleet(): Promise<string[]> {
   const server = await startServer({ env: { AGENT_HEARTBEAT_SECONDS: '10' } });
   const packages = createServer((req, res) => {
     res.writeHead(200, { 'content-type': 'application/gzip' });

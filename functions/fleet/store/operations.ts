@@ -10,7 +10,7 @@ import { OperationRecordSchema, RowRecordSchema, TERMINAL } from './records.js';
  * partition, so a status read is one Query. Row transitions are conditional on the row not being
  * terminal yet, so a late or repeated answer never overwrites a final state.
  */
-const table = () => config.tables.releases;
+const table = () => config.tables.fleet;
 
 /** Creates the header unless the id exists; returns the existing header when it does. */
 export async function createOperation(op: OperationRecord): Promise<{ created: true } | { created: false; existing: OperationRecord }> {

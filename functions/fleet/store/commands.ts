@@ -10,7 +10,7 @@ import { CommandRecordSchema } from './records.js';
  * queue item in the agent's own partition holds what the agent has not acknowledged yet, so an
  * agent's poll is one Query of a (usually empty) partition.
  */
-const table = () => config.tables.releases;
+const table = () => config.tables.fleet;
 
 export type AgentCommand = Omit<CommandRecord, 'token' | 'status' | 'attempt' | 'service' | 'instance_id' | 'created_at'>;
 

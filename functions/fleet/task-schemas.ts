@@ -1,6 +1,6 @@
 import * as z from 'zod';
 
-/** Inputs of the release-operation workflow's tasks (statemachines/release-operation.asl.json). */
+/** Inputs of the fleet-operation workflow's tasks (statemachines/fleet-operation.asl.json). */
 export const OperationInputSchema = z.object({
   operation_id: z.string(),
   kind: z.enum(['deploy', 'rollback']),

@@ -7,7 +7,7 @@ import type { HistoryRecord, OperationKind } from './records.js';
 import { HistoryRecordSchema } from './records.js';
 
 /** Version history per instance, the version registry, and the counters behind `/v1/stats`. */
-const table = () => config.tables.releases;
+const table = () => config.tables.fleet;
 
 /** Appends to an instance's version history and moves its history count, in one transaction. */
 export async function appendHistory(service: string, instance: string, record: HistoryRecord): Promise<void> {

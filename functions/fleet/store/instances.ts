@@ -8,7 +8,7 @@ import type { InstanceRecord } from './records.js';
 import { InstanceRecordSchema } from './records.js';
 
 /** Services and their instances, as the deploy agents register them. */
-const table = () => config.tables.releases;
+const table = () => config.tables.fleet;
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 export type Registration = Omit<InstanceRecord, 'registered_at' | 'last_heartbeat' | 'active_op' | 'history_count' | 'version_updated_at'>;
@@ -105,7 +105,7 @@ export async function listInstances(service: string): Promise<InstanceRecord[]> 
 
 /**
  * Takes the one-active-operation lock on each instance, 100 per transaction. When an instance is
- * busy (or gone), the locks already taken are released and the busy ones are returned.
+ * busy (or gone), the locks already taken are freed and the busy ones are returned.
  */
 export async function lockInstances(service: string, instances: readonly string[], op: string, force: boolean): Promise<{ instance: string; op: string }[]> {
   const taken: string[] = [];

@@ -1,5 +1,5 @@
 /**
- * Release-system keys in the releases table.
+ * Release-system (fleet) keys in the fleet table.
  *
  *   service          pk = SVC#<service>        sk = #SERVICE            name, registered_at
  *   instance         pk = SVC#<service>        sk = INST#<instance>     host, port, metadata, version, state,
