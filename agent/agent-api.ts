@@ -63,7 +63,15 @@ export class AgentApi {
         this.intervals = await this.client.call({
           method: 'POST',
           path: '/v1/agent/register',
-          body: { service: this.identity.service, instance_id: this.identity.instanceId, host: this.identity.host, port: this.identity.port, version, state, metadata: this.identity.metadata },
+          body: {
+            service: this.identity.service,
+            instance_id: this.identity.instanceId,
+            host: this.identity.host,
+            port: this.identity.port,
+            version,
+            state,
+            metadata: this.identity.metadata,
+          },
           schema: RegisterDataSchema,
           timeoutMs: CALL_TIMEOUT_MS,
           signal,

@@ -139,7 +139,12 @@ async function recoverFromRestart(store: StateStore, logger: Logger, version: st
       ...queued.map((command) => ({ command, message: 'agent restarted before the command started' })),
     ];
     for (const { command, message } of orphans) {
-      state.pending_results.push({ command_id: command.command_id, operation_id: command.operation_id, result: { status: 'failed', version, error_message: message, output_tail: '' }, finished_at: now });
+      state.pending_results.push({
+        command_id: command.command_id,
+        operation_id: command.operation_id,
+        result: { status: 'failed', version, error_message: message, output_tail: '' },
+        finished_at: now,
+      });
       state.recent_command_ids.push(command.command_id);
       logger.warn('command.orphaned', { command_id: command.command_id, error: message });
     }
@@ -156,7 +161,7 @@ async function heartbeatLoop(api: AgentApi, signal: AbortSignal): Promise<void> 
 }
 
 async function pollLoop(api: AgentApi, runner: CommandRunner, logger: Logger, signal: AbortSignal): Promise<void> {
-  for (let failures = 0; !signal.aborted; ) {
+  for (let failures = 0; !signal.aborted;) {
     const started = Date.now();
     let commands: unknown[];
     try {

@@ -58,7 +58,13 @@ export class CommandRunner {
     await this.deps.store.update((state) => {
       state.queued.push(command);
     });
-    this.deps.logger.info('command.queued', { command_id: command.command_id, type: command.type, version: command.version, operation_id: command.operation_id, queue_length: this.deps.store.get().queued.length });
+    this.deps.logger.info('command.queued', {
+      command_id: command.command_id,
+      type: command.type,
+      version: command.version,
+      operation_id: command.operation_id,
+      queue_length: this.deps.store.get().queued.length,
+    });
     this.wakeUp?.();
   }
 
@@ -67,7 +73,8 @@ export class CommandRunner {
    * running command stops at its next safe point; a queued one is answered `cancelled` at once.
    */
   async cancel(cancel: Command): Promise<void> {
-    const matches = (command: Command) => (cancel.target_command_id ? command.command_id === cancel.target_command_id : cancel.operation_id !== '' && command.operation_id === cancel.operation_id);
+    const matches = (command: Command) =>
+      cancel.target_command_id ? command.command_id === cancel.target_command_id : cancel.operation_id !== '' && command.operation_id === cancel.operation_id;
     const message = `cancelled by command ${cancel.command_id}`;
     const version = await this.currentVersion();
     const notes: string[] = [];
@@ -132,7 +139,13 @@ export class CommandRunner {
       state.queued = state.queued.filter((queued) => queued.command_id !== command.command_id);
       state.in_flight = { command, started_at: new Date().toISOString(), previous_version: versionBefore, step: active.step };
     });
-    logger.info('command.started', { command_id: command.command_id, type: command.type, version: command.version, operation_id: command.operation_id, from_version: versionBefore });
+    logger.info('command.started', {
+      command_id: command.command_id,
+      type: command.type,
+      version: command.version,
+      operation_id: command.operation_id,
+      from_version: versionBefore,
+    });
 
     const stopReporting = this.reportProgress(active);
     const timeout = setTimeout(() => {
@@ -150,16 +163,23 @@ export class CommandRunner {
         signal: active.controller.signal,
         setStep: (step) => {
           active.step = step;
-          store.update((state) => {
-            if (state.in_flight) state.in_flight.step = step;
-          }).catch((error: unknown) => logger.warn('state.write_failed', { error: describeCause(error) }));
+          store
+            .update((state) => {
+              if (state.in_flight) state.in_flight.step = step;
+            })
+            .catch((error: unknown) => logger.warn('state.write_failed', { error: describeCause(error) }));
         },
         fallbackVersion: this.deps.fallbackVersion,
         keep: this.deps.keep,
       });
     } catch (error) {
       // runReleaseCommand answers every expected failure itself; this is a bug or a disk failure.
-      result = { status: 'failed', version: await this.currentVersion(), error_message: `agent error: ${describeCause(error)}`, output_tail: active.output.toString() };
+      result = {
+        status: 'failed',
+        version: await this.currentVersion(),
+        error_message: `agent error: ${describeCause(error)}`,
+        output_tail: active.output.toString(),
+      };
     } finally {
       clearTimeout(timeout);
       stopReporting();
@@ -177,7 +197,11 @@ export class CommandRunner {
     const send = async () => {
       if (sending || active.controller.signal.aborted) return;
       sending = true;
-      const outcome = await this.deps.api.progress(command.command_id, { message: `${command.type} ${command.version}: ${active.step}`, output_tail: active.output.toString() }, active.controller.signal);
+      const outcome = await this.deps.api.progress(
+        command.command_id,
+        { message: `${command.type} ${command.version}: ${active.step}`, output_tail: active.output.toString() },
+        active.controller.signal,
+      );
       sending = false;
       if (outcome === 'gone') {
         this.deps.logger.warn('command.not_wanted', { command_id: command.command_id, step: active.step });
@@ -191,7 +215,10 @@ export class CommandRunner {
 
   /** Answers a command that could not be parsed `failed`, so the API is not left waiting. */
   async reject(commandId: string, operationId: string, message: string): Promise<void> {
-    await this.finish({ command_id: commandId, operation_id: operationId }, { status: 'failed', version: await this.currentVersion(), error_message: message, output_tail: '' });
+    await this.finish(
+      { command_id: commandId, operation_id: operationId },
+      { status: 'failed', version: await this.currentVersion(), error_message: message, output_tail: '' },
+    );
   }
 
   private async finish(command: Pick<Command, 'command_id' | 'operation_id'>, result: CommandResult): Promise<void> {

@@ -34,7 +34,12 @@ export async function runHook(options: RunHookOptions): Promise<void> {
   options.logger.info('hook.started', { hook: name, command: hook.command, timeout_seconds: hook.timeout_seconds });
   const started = Date.now();
 
-  const child = spawn('sh', ['-c', hook.command], { cwd: options.cwd, env: { ...hookBaseEnv(), ...options.env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('sh', ['-c', hook.command], {
+    cwd: options.cwd,
+    env: { ...hookBaseEnv(), ...options.env },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const capture = (chunk: Buffer) => output.append(chunk);
   child.stdout.on('data', capture);
   child.stderr.on('data', capture);
@@ -79,7 +84,8 @@ export async function runHook(options: RunHookOptions): Promise<void> {
   if (ending === 'abort') throw signal.reason;
   if (ending === 'timeout') throw new HookFailedError(name, `timed out after ${hook.timeout_seconds} s and was killed`);
   if (exit.error) throw new HookFailedError(name, `could not be started: ${exit.error.message}`);
-  if (exit.code !== 0) throw new HookFailedError(name, exit.code === null ? `was killed by ${exit.signal ?? 'a signal'}` : `failed with exit code ${exit.code}`);
+  if (exit.code !== 0)
+    throw new HookFailedError(name, exit.code === null ? `was killed by ${exit.signal ?? 'a signal'}` : `failed with exit code ${exit.code}`);
 }
 
 /**

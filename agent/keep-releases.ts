@@ -22,7 +22,10 @@ export type ActivatedRelease = {
  */
 export async function keepRelease(ctx: { paths: WorkPaths; store: StateStore; logger: Logger; keep: number }, activated: ActivatedRelease): Promise<void> {
   const now = new Date().toISOString();
-  const adoptPrevious = activated.previous !== null && !ctx.store.get().releases.some((release) => release.version === activated.previous) && (await exists(releaseDir(ctx.paths, activated.previous)));
+  const adoptPrevious =
+    activated.previous !== null &&
+    !ctx.store.get().releases.some((release) => release.version === activated.previous) &&
+    (await exists(releaseDir(ctx.paths, activated.previous)));
   let kept: KeptRelease[] = [];
   await ctx.store.update((state) => {
     const existing = state.releases.find((release) => release.version === activated.version);

@@ -30,8 +30,16 @@ Every flag may come from the environment instead: ${Object.values(FLAG_ENV).join
 const required = { error: (issue: { input?: unknown }) => (issue.input === undefined ? 'required' : undefined) };
 
 // The API's own limits, checked here so a typo fails at start instead of as an endless 400 on register.
-const ServiceSchema = z.string(required).min(1).max(64).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits and . _ - only');
-const InstanceSchema = z.string(required).min(1).max(128).regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and . _ : - only');
+const ServiceSchema = z
+  .string(required)
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits and . _ - only');
+const InstanceSchema = z
+  .string(required)
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and . _ : - only');
 const METADATA_LIMITS = { entries: 32, keyLength: 64, valueLength: 256 } as const;
 
 const CliSchema = z.object({
@@ -100,7 +108,10 @@ function nonEmpty(value: string | undefined): string | undefined {
 /** `region=us-west-1,zone=us-west-1a` → `{ region: 'us-west-1', zone: 'us-west-1a' }`. */
 function parseMetadata(text: string, context: z.RefinementCtx): Record<string, string> {
   const metadata: Record<string, string> = {};
-  for (const pair of text.split(',').map((part) => part.trim()).filter(Boolean)) {
+  for (const pair of text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const equals = pair.indexOf('=');
     if (equals <= 0) {
       context.addIssue({ code: 'custom', message: `expected key=value pairs separated by commas, got ${JSON.stringify(pair)}` });
@@ -109,7 +120,10 @@ function parseMetadata(text: string, context: z.RefinementCtx): Record<string, s
     const key = pair.slice(0, equals).trim();
     const value = pair.slice(equals + 1).trim();
     if (key.length > METADATA_LIMITS.keyLength || value.length > METADATA_LIMITS.valueLength) {
-      context.addIssue({ code: 'custom', message: `keys are at most ${METADATA_LIMITS.keyLength} characters and values at most ${METADATA_LIMITS.valueLength}: ${JSON.stringify(pair.slice(0, 80))}` });
+      context.addIssue({
+        code: 'custom',
+        message: `keys are at most ${METADATA_LIMITS.keyLength} characters and values at most ${METADATA_LIMITS.valueLength}: ${JSON.stringify(pair.slice(0, 80))}`,
+      });
     }
     metadata[key] = value;
   }

@@ -82,7 +82,8 @@ export type CommandResult = z.infer<typeof CommandResultSchema>;
 /** The error code with which the API says it does not know this instance: register again. */
 export const UNKNOWN_INSTANCE_CODE = 40003;
 
-export type ParsedCommand = { ok: true; command: Command } | { ok: false; commandId: string; operationId: string; error: string } | { ok: false; commandId: null; error: string };
+export type ParsedCommand =
+  { ok: true; command: Command } | { ok: false; commandId: string; operationId: string; error: string } | { ok: false; commandId: null; error: string };
 
 /** Parses each command of a poll answer on its own. */
 export function parseCommand(raw: unknown): ParsedCommand {

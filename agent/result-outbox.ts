@@ -68,7 +68,11 @@ export class ResultOutbox {
       return false;
     }
     const event = outcome === 'delivered' ? 'result.delivered' : outcome === 'gone' ? 'result.not_wanted' : 'result.rejected';
-    this.logger[outcome === 'delivered' ? 'info' : 'warn'](event, { command_id: pending.command_id, status: pending.result.status, version: pending.result.version });
+    this.logger[outcome === 'delivered' ? 'info' : 'warn'](event, {
+      command_id: pending.command_id,
+      status: pending.result.status,
+      version: pending.result.version,
+    });
     await this.store.update((state) => {
       state.pending_results = state.pending_results.filter((result) => result.command_id !== pending.command_id);
     });

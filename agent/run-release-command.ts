@@ -89,7 +89,14 @@ async function fetchRelease(ctx: ReleaseCommandContext): Promise<{ package_url: 
   const { command, paths } = ctx;
   if (command.package_url === '') throw new DownloadError(`release ${command.version} is not kept on this instance and the command has no package_url`);
   ctx.setStep('download');
-  const archive = await downloadPackage({ url: command.package_url, sha256: command.sha256 ?? null, folder: paths.downloads, dispatcher: ctx.dispatcher, signal: ctx.signal, logger: ctx.logger });
+  const archive = await downloadPackage({
+    url: command.package_url,
+    sha256: command.sha256 ?? null,
+    folder: paths.downloads,
+    dispatcher: ctx.dispatcher,
+    signal: ctx.signal,
+    logger: ctx.logger,
+  });
   ctx.output.append(`downloaded ${archive.bytes} bytes, sha256 ${archive.sha256}\n`);
   try {
     checkpoint(ctx.signal);

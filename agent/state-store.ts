@@ -83,7 +83,10 @@ export class StateStore {
     if (parsed.success) return { store: new StateStore(file, parsed.data), problem: null };
     const aside = `${file}.corrupt-${Date.now()}`;
     await rename(file, aside);
-    return { store: new StateStore(file, emptyState()), problem: new InvalidFileError(`state.json did not match its schema; moved to ${aside} and started empty`) };
+    return {
+      store: new StateStore(file, emptyState()),
+      problem: new InvalidFileError(`state.json did not match its schema; moved to ${aside} and started empty`),
+    };
   }
 
   get(): Readonly<AgentFileState> {

@@ -22,7 +22,9 @@ export async function unpackPackage(archive: string, releasesFolder: string): Pr
     await extract({ file: archive, cwd: staging, strict: true, preservePaths: false, preserveOwner: false });
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
-    throw error instanceof UnsafePackageError ? error : new UnsafePackageError(`package could not be unpacked: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw error instanceof UnsafePackageError
+      ? error
+      : new UnsafePackageError(`package could not be unpacked: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
   return staging;
 }
@@ -41,7 +43,8 @@ async function checkEntries(archive: string): Promise<void> {
   } catch (error) {
     throw new UnsafePackageError(`package is not a readable .tar.gz: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
-  if (problems.length > 0) throw new UnsafePackageError(`package refused: ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? `; and ${problems.length - 3} more` : ''}`);
+  if (problems.length > 0)
+    throw new UnsafePackageError(`package refused: ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? `; and ${problems.length - 3} more` : ''}`);
 }
 
 function entryProblem(entry: ReadEntry): string | null {
@@ -52,7 +55,8 @@ function entryProblem(entry: ReadEntry): string | null {
     const link = entry.linkpath ?? '';
     // A symlink resolves from its own folder; a hard link names a path from the archive root.
     const resolved = entry.type === 'SymbolicLink' ? posix.join(posix.dirname(path), link) : link;
-    if (link === '' || isAbsolute(link) || escapes(resolved)) return `link ${JSON.stringify(path)} -> ${JSON.stringify(link)} points outside the release folder`;
+    if (link === '' || isAbsolute(link) || escapes(resolved))
+      return `link ${JSON.stringify(path)} -> ${JSON.stringify(link)} points outside the release folder`;
   }
   return null;
 }

@@ -33,10 +33,23 @@ export async function benchFleet(): Promise<string[]> {
   const dispatcher = createDispatcher();
   const agents: RunningAgent[] = [];
   try {
-    const token = ((await (await server.call('POST', '/admin/users', { name: 'bench-agents', role: 'operator' })).json()) as { data: { token: string } }).data.token;
+    const token = ((await (await server.call('POST', '/admin/users', { name: 'bench-agents', role: 'operator' })).json()) as { data: { token: string } }).data
+      .token;
     const ids = Array.from({ length: INSTANCES }, (_, i) => `bench-${String(i).padStart(3, '0')}`);
     const registerStart = performance.now();
-    for (const id of ids) agents.push(await startAgent({ api: server.base, token, service: 'bench-service', instanceId: id, dir: join(root, id), version: 'v1', dispatcher, logLevel: 'silent' }));
+    for (const id of ids)
+      agents.push(
+        await startAgent({
+          api: server.base,
+          token,
+          service: 'bench-service',
+          instanceId: id,
+          dir: join(root, id),
+          version: 'v1',
+          dispatcher,
+          logLevel: 'silent',
+        }),
+      );
     await Promise.all(agents.map((a) => a.registered));
     const registerMs = performance.now() - registerStart;
 
@@ -44,7 +57,16 @@ export async function benchFleet(): Promise<string[]> {
     let status: { status: string; progress: Record<string, number> } = { status: '', progress: {} };
     const usage = await unitsDuring(server, async () => {
       const t0 = performance.now();
-      const reply = await server.call('POST', '/v1/deploy/execute', { service: 'bench-service', version: 'v2', instances: ids, package_url: packageUrl, deploy_id: 'bench-deploy-1', max_concurrency: CONCURRENCY, timeout: 120, retry_count: 0 });
+      const reply = await server.call('POST', '/v1/deploy/execute', {
+        service: 'bench-service',
+        version: 'v2',
+        instances: ids,
+        package_url: packageUrl,
+        deploy_id: 'bench-deploy-1',
+        max_concurrency: CONCURRENCY,
+        timeout: 120,
+        retry_count: 0,
+      });
       if (reply.status !== 200) throw new Error(`deploy refused: ${reply.status} ${await reply.text()}`);
       for (;;) {
         status = ((await (await server.call('GET', '/v1/deploy/status/bench-deploy-1')).json()) as { data: typeof status }).data;
@@ -55,8 +77,13 @@ export async function benchFleet(): Promise<string[]> {
     });
     const ideal = (INSTANCES / CONCURRENCY) * WORK_SECONDS;
     const transitions = await transitionsPerInstance(server);
-    const agentCalls = Object.entries(usage.requests).filter(([route]) => route.includes('/v1/agent/')).reduce((sum, [, n]) => sum + n, 0);
-    const byRoute = Object.entries(usage.requests).filter(([route]) => route.includes('/v1/agent/')).map(([route, n]) => `${route.replace('/v1/agent', '')} ${(n / INSTANCES).toFixed(1)}`).join(', ');
+    const agentCalls = Object.entries(usage.requests)
+      .filter(([route]) => route.includes('/v1/agent/'))
+      .reduce((sum, [, n]) => sum + n, 0);
+    const byRoute = Object.entries(usage.requests)
+      .filter(([route]) => route.includes('/v1/agent/'))
+      .map(([route, n]) => `${route.replace('/v1/agent', '')} ${(n / INSTANCES).toFixed(1)}`)
+      .join(', ');
     return [
       `${INSTANCES} agents registered in ${(registerMs / 1000).toFixed(1)} s`,
       `deploy of ${INSTANCES} instances, max_concurrency ${CONCURRENCY}, ${WORK_SECONDS} s of work each: ${(wallMs / 1000).toFixed(1)} s wall time against an ideal of ${ideal.toFixed(1)} s (${status.status}: ${status.progress.completed ?? 0} completed, ${status.progress.failed ?? 0} failed)`,

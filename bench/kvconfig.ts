@@ -13,12 +13,18 @@ export async function benchKvconfig(): Promise<string[]> {
   const lines: string[] = [];
   try {
     const ns = await namespace(server, 'bench', 'app', 'default', 'application');
-    for (let i = 0; i < 100; i += 1) await server.call('POST', `${ns}/items`, { key: `key.${String(i).padStart(3, '0')}`, value: `value-${i}-${'v'.repeat(100)}` });
+    for (let i = 0; i < 100; i += 1)
+      await server.call('POST', `${ns}/items`, { key: `key.${String(i).padStart(3, '0')}`, value: `value-${i}-${'v'.repeat(100)}` });
     const first = ((await (await server.call('POST', `${ns}/releases`, { operator: 'bench' })).json()) as { data: { release_id: string } }).data.release_id;
     await server.call('POST', `${ns}/items`, { key: 'key.000', value: 'changed' });
     await server.call('POST', `${ns}/releases`, { operator: 'bench' });
 
-    lines.push(formatLoad('GET configs (100 items of ~110 B), 50 clients', await load({ concurrency: 50, seconds: 10, request: () => server.call('GET', `${ns}/configs`) })));
+    lines.push(
+      formatLoad(
+        'GET configs (100 items of ~110 B), 50 clients',
+        await load({ concurrency: 50, seconds: 10, request: () => server.call('GET', `${ns}/configs`) }),
+      ),
+    );
     const perCall = async (path: string, calls = 50) => {
       const units = await unitsDuring(server, async () => {
         for (let i = 0; i < calls; i += 1) await (await server.call('GET', path)).arrayBuffer();
@@ -56,7 +62,11 @@ async function notifyLatency(server: BenchServer, ns: string): Promise<string[]>
   let key = ((await (await server.call('GET', `${ns}/configs?size=1`)).json()) as { data: { releaseKey: string } }).data.releaseKey;
   let idleUnits = { read: 0, write: 0 };
   for (let round = 0; round < rounds; round += 1) {
-    const waiting = Array.from({ length: clients }, () => server.call('GET', `${ns}/notifications?releaseKey=${key}&timeout=30`).then(async (r) => ({ at: performance.now(), body: (await r.json()) as { data: { releaseKey: string } } })));
+    const waiting = Array.from({ length: clients }, () =>
+      server
+        .call('GET', `${ns}/notifications?releaseKey=${key}&timeout=30`)
+        .then(async (r) => ({ at: performance.now(), body: (await r.json()) as { data: { releaseKey: string } } })),
+    );
     // Let every client reach the server and settle into its wait before publishing.
     await new Promise((r) => setTimeout(r, 1500));
     if (round === 0) idleUnits = await unitsDuring(server, () => new Promise((r) => setTimeout(r, 2000)));

@@ -18,7 +18,12 @@ export async function benchPlatform(): Promise<string[]> {
     const warm = await startServer({ dataDir });
     lines.push(`npm start time to ready (existing data folder): ${warm.readyMs} ms`);
     lines.push(formatLoad('GET /health, 50 clients', await load({ concurrency: 50, seconds: 5, request: () => fetch(`${warm.base}/health`) })));
-    lines.push(formatLoad('GET /admin/users (bearer auth + DynamoDB), 50 clients', await load({ concurrency: 50, seconds: 5, request: () => warm.call('GET', '/admin/users') })));
+    lines.push(
+      formatLoad(
+        'GET /admin/users (bearer auth + DynamoDB), 50 clients',
+        await load({ concurrency: 50, seconds: 5, request: () => warm.call('GET', '/admin/users') }),
+      ),
+    );
     await warm.stop();
   } finally {
     rmSync(dataDir, { recursive: true, force: true });

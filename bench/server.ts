@@ -6,14 +6,23 @@ import { freePort } from '../local/dynamodb.js';
 
 export const BENCH_TOKEN = 'cpt_bench_admin_token_0123456789';
 
-export type BenchServer = { base: string; readyMs: number; call: (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<Response>; stop: () => Promise<void> };
+export type BenchServer = {
+  base: string;
+  readyMs: number;
+  call: (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<Response>;
+  stop: () => Promise<void>;
+};
 
 /** Starts `npm start` as a user would, on a fresh data folder unless one is given, and waits for /ready. */
 export async function startServer(options: { dataDir?: string; env?: Record<string, string> } = {}): Promise<BenchServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'bench-'));
   const port = await freePort();
   const started = Date.now();
-  const child = spawn('npm', ['start'], { env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, ADMIN_TOKEN: BENCH_TOKEN, LOG_LEVEL: 'ERROR', ...options.env }, stdio: 'ignore', detached: true });
+  const child = spawn('npm', ['start'], {
+    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, ADMIN_TOKEN: BENCH_TOKEN, LOG_LEVEL: 'ERROR', ...options.env },
+    stdio: 'ignore',
+    detached: true,
+  });
   const base = `http://127.0.0.1:${port}`;
   for (;;) {
     try {
@@ -29,7 +38,11 @@ export async function startServer(options: { dataDir?: string; env?: Record<stri
     base,
     readyMs,
     call: (method, path, body, headers = {}) =>
-      fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${BENCH_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) }),
+      fetch(`${base}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${BENCH_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      }),
     stop: () =>
       new Promise<void>((done) => {
         child.once('exit', () => {

@@ -38,7 +38,11 @@ export const FUNCTIONS: readonly FunctionDef[] = [
 export type WorkflowDef = Readonly<{ name: string; file: string; tasks: readonly string[] }>;
 
 export const WORKFLOWS: readonly WorkflowDef[] = [
-  { name: 'fleet-operation', file: 'fleet-operation.asl.json', tasks: ['BeginAttempt', 'DispatchToAgent', 'RecordInstanceSuccess', 'RecordAttemptFailure', 'SummariseOperation'] },
+  {
+    name: 'fleet-operation',
+    file: 'fleet-operation.asl.json',
+    tasks: ['BeginAttempt', 'DispatchToAgent', 'RecordInstanceSuccess', 'RecordAttemptFailure', 'SummariseOperation'],
+  },
 ];
 
 /** The ASL placeholder for a task function's ARN. */

@@ -33,20 +33,26 @@ export class AdminStack extends Stack {
   constructor(scope: Construct, id: string, props: AdminStackProps) {
     super(scope, id, props);
     const def = props.bootstrapFunction ?? FUNCTIONS.find((f) => f.name === BOOTSTRAP_ADMIN);
-    if (!def || def.kind !== 'custom-resource') throw new Error(`FUNCTIONS needs a custom-resource function named ${BOOTSTRAP_ADMIN}, got ${JSON.stringify(def)}`);
+    if (!def || def.kind !== 'custom-resource')
+      throw new Error(`FUNCTIONS needs a custom-resource function named ${BOOTSTRAP_ADMIN}, got ${JSON.stringify(def)}`);
 
     this.adminToken = new secretsmanager.Secret(this, 'AdminToken', {
-      description: 'Bearer token of the first admin of the control plane API. Read it once; rotate it with PUT /admin/users/{id} (rotate_token) after creating personal admins.',
+      description:
+        'Bearer token of the first admin of the control plane API. Read it once; rotate it with PUT /admin/users/{id} (rotate_token) after creating personal admins.',
       generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
       // Kept with the tables (which are retained): the admin it names outlives the stack.
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    acknowledge(this.adminToken, 'AwsSolutions-SMG4', 'The token is rotated through the API (PUT /admin/users/{id} with rotate_token), which returns the new token once and stores only its hash; a Secrets Manager rotation would have to duplicate that, and the secret is meant to be read once at setup.');
+    acknowledge(
+      this.adminToken,
+      'AwsSolutions-SMG4',
+      'The token is rotated through the API (PUT /admin/users/{id} with rotate_token), which returns the new token once and stores only its hash; a Secrets Manager rotation would have to duplicate that, and the secret is meant to be read once at setup.',
+    );
 
     const fn = new HouseFunction(this, def.name, {
       entry: def.entry,
       environment: functionEnvironment(this, { tables: props.tables, runtime: props.runtime }),
-      description: 'Custom resource: makes the generated admin token an admin\'s token',
+      description: "Custom resource: makes the generated admin token an admin's token",
       timeoutSeconds: def.timeoutSeconds ?? 60,
       helm: def.helm,
       logRetention: props.logRetention,
@@ -62,6 +68,9 @@ export class AdminStack extends Stack {
       properties: { SecretArn: this.adminToken.secretArn },
     });
 
-    new CfnOutput(this, 'AdminTokenSecretArn', { value: this.adminToken.secretArn, description: 'Read the first admin token with: aws secretsmanager get-secret-value --secret-id <this>' });
+    new CfnOutput(this, 'AdminTokenSecretArn', {
+      value: this.adminToken.secretArn,
+      description: 'Read the first admin token with: aws secretsmanager get-secret-value --secret-id <this>',
+    });
   }
 }

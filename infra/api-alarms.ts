@@ -35,8 +35,14 @@ export class ApiAlarms extends Construct {
     new cloudwatch.Dashboard(this, 'Dashboard', {
       widgets: [
         [
-          new cloudwatch.GraphWidget({ title: 'Requests and errors', left: [props.api.metricCount({ period }), props.api.metricClientError({ period }), props.api.metricServerError({ period })] }),
-          new cloudwatch.GraphWidget({ title: 'Latency (p50, p99)', left: [props.api.metricLatency({ period, statistic: 'p50' }), props.api.metricLatency({ period, statistic: 'p99' })] }),
+          new cloudwatch.GraphWidget({
+            title: 'Requests and errors',
+            left: [props.api.metricCount({ period }), props.api.metricClientError({ period }), props.api.metricServerError({ period })],
+          }),
+          new cloudwatch.GraphWidget({
+            title: 'Latency (p50, p99)',
+            left: [props.api.metricLatency({ period, statistic: 'p50' }), props.api.metricLatency({ period, statistic: 'p99' })],
+          }),
           new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: [this.serverErrors] }),
         ],
       ],

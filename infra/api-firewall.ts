@@ -35,7 +35,8 @@ export class ApiFirewall extends Construct {
     super(scope, id);
     const limit = props.requestsPerFiveMinutesPerIp ?? 10_000;
     // A NAT in front of a fleet of agents and config clients is one IP, hence the generous default.
-    if (!Number.isInteger(limit) || limit < 10 || limit > 2_000_000_000) throw new Error(`requestsPerFiveMinutesPerIp must be an integer from 10 to 2e9, got ${limit}`);
+    if (!Number.isInteger(limit) || limit < 10 || limit > 2_000_000_000)
+      throw new Error(`requestsPerFiveMinutesPerIp must be an integer from 10 to 2e9, got ${limit}`);
     const visibility = (metricName: string) => ({ metricName, cloudWatchMetricsEnabled: true, sampledRequestsEnabled: true });
 
     this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {

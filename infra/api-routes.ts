@@ -40,17 +40,24 @@ export function handlerGroups(routes: readonly Route[]): HandlerGroup[] {
       throw new Error(`route ${key}: timeoutSeconds must be an integer from 1 to ${STREAMING_LIMIT_SECONDS}, got ${route.timeoutSeconds}`);
     }
     if (timeout > BUFFERED_LIMIT_SECONDS && !route.streaming) {
-      throw new Error(`route ${key}: timeoutSeconds ${timeout} needs streaming: true, since API Gateway ends buffered integrations at ${BUFFERED_LIMIT_SECONDS} s`);
+      throw new Error(
+        `route ${key}: timeoutSeconds ${timeout} needs streaming: true, since API Gateway ends buffered integrations at ${BUFFERED_LIMIT_SECONDS} s`,
+      );
     }
     byEntry.set(route.entry, [...(byEntry.get(route.entry) ?? []), route]);
   }
   return [...byEntry.entries()].map(([entry, rows]) => {
     const first = rows[0] as Route;
     for (const row of rows) {
-      const differs = (row.timeoutSeconds ?? BUFFERED_LIMIT_SECONDS) !== (first.timeoutSeconds ?? BUFFERED_LIMIT_SECONDS) || Boolean(row.helm) !== Boolean(first.helm) || Boolean(row.streaming) !== Boolean(first.streaming);
+      const differs =
+        (row.timeoutSeconds ?? BUFFERED_LIMIT_SECONDS) !== (first.timeoutSeconds ?? BUFFERED_LIMIT_SECONDS) ||
+        Boolean(row.helm) !== Boolean(first.helm) ||
+        Boolean(row.streaming) !== Boolean(first.streaming);
       if (differs) {
         const show = (r: Route) => `timeoutSeconds ${r.timeoutSeconds}, helm ${r.helm}, streaming ${r.streaming}`;
-        throw new Error(`routes ${routeKey(first)} (${show(first)}) and ${routeKey(row)} (${show(row)}) share handler ${entry}; one function serves both, so they must agree`);
+        throw new Error(
+          `routes ${routeKey(first)} (${show(first)}) and ${routeKey(row)} (${show(row)}) share handler ${entry}; one function serves both, so they must agree`,
+        );
       }
     }
     const timeoutSeconds = first.timeoutSeconds ?? BUFFERED_LIMIT_SECONDS;

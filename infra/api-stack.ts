@@ -129,22 +129,45 @@ export class ApiStack extends Stack {
     new ApiFirewall(this, 'Firewall', { stageArn: this.api.deploymentStage.stageArn, requestsPerFiveMinutesPerIp: props.wafRequestsPerFiveMinutesPerIp });
     new ApiAlarms(this, 'Alarms', { api: this.api, alarmTopic: props.alarmTopic });
 
-    const inHandler = 'Every handler authenticates the bearer token and checks the role itself (functions/shared/middleware/authenticate.ts) so 401/403 render in each API family\'s own envelope, which an API Gateway authorizer cannot do.';
+    const inHandler =
+      "Every handler authenticates the bearer token and checks the role itself (functions/shared/middleware/authenticate.ts) so 401/403 render in each API family's own envelope, which an API Gateway authorizer cannot do.";
     acknowledge(this.api, 'AwsSolutions-APIG4', inHandler);
     acknowledge(this.api, 'AwsSolutions-COG4', `${inHandler} Tokens are the platform's own users, not a Cognito user pool.`);
-    acknowledge(this.api, 'AwsSolutions-APIG2', 'Every handler validates path, query and body with its zod schema so 400s render in the family\'s own envelope; an API Gateway validator would answer in its own format.');
-    acknowledge(this.api, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]', 'The account-level API Gateway logging role: AWS\'s managed policy is scoped to exactly what API Gateway needs to write its logs and follows service changes.');
+    acknowledge(
+      this.api,
+      'AwsSolutions-APIG2',
+      "Every handler validates path, query and body with its zod schema so 400s render in the family's own envelope; an API Gateway validator would answer in its own format.",
+    );
+    acknowledge(
+      this.api,
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+      "The account-level API Gateway logging role: AWS's managed policy is scoped to exactly what API Gateway needs to write its logs and follows service changes.",
+    );
   }
 
   /** The fallback reads nothing: it only renders 404/405 for the family the path belongs to. */
   private mountUnmatched(entry: string, routes: readonly Route[], environment: Record<string, string>, retention: logs.RetentionDays): void {
-    const fn = new HouseFunction(this, 'Unmatched', { entry, environment, description: 'Answers requests no route matches (404/405)', logRetention: retention });
+    const fn = new HouseFunction(this, 'Unmatched', {
+      entry,
+      environment,
+      description: 'Answers requests no route matches (404/405)',
+      logRetention: retention,
+    });
     const integration = new apigateway.LambdaIntegration(fn.function, { scopePermissionToMethod: false });
     // Every resource of the tree, intermediate ones too: a resource without a method answers 403.
-    const paths = routes.flatMap((r) => r.path.split('/').slice(1).map((_, i, parts) => `/${parts.slice(0, i + 1).join('/')}`));
+    const paths = routes.flatMap((r) =>
+      r.path
+        .split('/')
+        .slice(1)
+        .map((_, i, parts) => `/${parts.slice(0, i + 1).join('/')}`),
+    );
     const resources = new Set(paths.map((path) => this.api.root.resourceForPath(path)));
     for (const resource of [this.api.root, ...resources]) resource.addMethod('ANY', integration, { authorizationType: apigateway.AuthorizationType.NONE });
-    this.api.root.addProxy({ defaultIntegration: integration, anyMethod: true, defaultMethodOptions: { authorizationType: apigateway.AuthorizationType.NONE } });
+    this.api.root.addProxy({
+      defaultIntegration: integration,
+      anyMethod: true,
+      defaultMethodOptions: { authorizationType: apigateway.AuthorizationType.NONE },
+    });
   }
 }
 

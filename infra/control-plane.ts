@@ -42,9 +42,21 @@ export function createControlPlane(props: AppProps = {}): ControlPlane {
   const data = new DataStack(app, `${prefix}Data`, { env, description: 'Control plane: DynamoDB tables' });
   const hasWorkflows = WORKFLOWS.length > 0 || FUNCTIONS.some((f) => f.kind === 'task' || f.kind === 'event');
   const workflows = hasWorkflows
-    ? new WorkflowsStack(app, `${prefix}Workflows`, { env, description: 'Control plane: state machines and their task functions', tables: data.tables, runtime })
+    ? new WorkflowsStack(app, `${prefix}Workflows`, {
+        env,
+        description: 'Control plane: state machines and their task functions',
+        tables: data.tables,
+        runtime,
+      })
     : undefined;
-  const api = new ApiStack(app, `${prefix}Api`, { env, description: 'Control plane: REST API, handlers, WAF', tables: data.tables, runtime, stateMachines: workflows?.stateMachines ?? {}, unmatchedEntry: fallbackEntry() });
+  const api = new ApiStack(app, `${prefix}Api`, {
+    env,
+    description: 'Control plane: REST API, handlers, WAF',
+    tables: data.tables,
+    runtime,
+    stateMachines: workflows?.stateMachines ?? {},
+    unmatchedEntry: fallbackEntry(),
+  });
   const admin = new AdminStack(app, `${prefix}Admin`, { env, description: 'Control plane: first admin token and its bootstrap', tables: data.tables, runtime });
 
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

@@ -21,7 +21,9 @@ export function tableOfEntry(entry: string): TableKey {
   const domain = entry.split('/')[0] ?? '';
   const key = DOMAIN_TABLES[domain];
   if (!key) {
-    throw new Error(`handler entry '${entry}' is in domain '${domain}', which has no table: add it to DOMAIN_TABLES in infra/domains.ts (known: ${Object.keys(DOMAIN_TABLES).join(', ')})`);
+    throw new Error(
+      `handler entry '${entry}' is in domain '${domain}', which has no table: add it to DOMAIN_TABLES in infra/domains.ts (known: ${Object.keys(DOMAIN_TABLES).join(', ')})`,
+    );
   }
   return key;
 }

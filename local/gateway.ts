@@ -61,7 +61,10 @@ export function createGateway(options: { routes?: readonly Route[]; localEndpoin
     const timeoutMs = (route.timeoutSeconds ?? 29) * 1000;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<ProxyResult>((done) => {
-      timer = setTimeout(() => done({ statusCode: 504, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'Endpoint request timed out' }) }), timeoutMs);
+      timer = setTimeout(
+        () => done({ statusCode: 504, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'Endpoint request timed out' }) }),
+        timeoutMs,
+      );
     });
     try {
       return await Promise.race([handler(event, lambdaContext(route.entry, timeoutMs)), timeout]);
@@ -97,7 +100,12 @@ export function createGateway(options: { routes?: readonly Route[]; localEndpoin
  * Runs a response-streaming handler (API Gateway STREAM mode): the prelude becomes the status and
  * headers, every chunk goes to the client as written, and the function's timeout applies.
  */
-async function stream(handler: (event: unknown, stream: LocalResponseStream, context: unknown) => Promise<void>, event: APIGatewayProxyEvent, context: Context, res: ServerResponse): Promise<'streamed'> {
+async function stream(
+  handler: (event: unknown, stream: LocalResponseStream, context: unknown) => Promise<void>,
+  event: APIGatewayProxyEvent,
+  context: Context,
+  res: ServerResponse,
+): Promise<'streamed'> {
   const out = new LocalResponseStream(
     (prelude) => res.writeHead(prelude.statusCode ?? 200, prelude.headers ?? {}),
     (chunk) => res.write(chunk),
@@ -113,7 +121,15 @@ async function stream(handler: (event: unknown, stream: LocalResponseStream, con
   return 'streamed';
 }
 
-function proxyEvent(req: IncomingMessage, method: string, path: string, url: URL, route: Route, pathParameters: Record<string, string>, body: Buffer): APIGatewayProxyEvent {
+function proxyEvent(
+  req: IncomingMessage,
+  method: string,
+  path: string,
+  url: URL,
+  route: Route,
+  pathParameters: Record<string, string>,
+  body: Buffer,
+): APIGatewayProxyEvent {
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
@@ -161,8 +177,20 @@ function proxyEvent(req: IncomingMessage, method: string, path: string, url: URL
 
 function localIdentity(req: IncomingMessage): APIGatewayProxyEvent['requestContext']['identity'] {
   return {
-    accessKey: null, accountId: null, apiKey: null, apiKeyId: null, caller: null, clientCert: null,
-    cognitoAuthenticationProvider: null, cognitoAuthenticationType: null, cognitoIdentityId: null, cognitoIdentityPoolId: null,
-    principalOrgId: null, sourceIp: req.socket.remoteAddress ?? '127.0.0.1', user: null, userAgent: req.headers['user-agent'] ?? null, userArn: null,
+    accessKey: null,
+    accountId: null,
+    apiKey: null,
+    apiKeyId: null,
+    caller: null,
+    clientCert: null,
+    cognitoAuthenticationProvider: null,
+    cognitoAuthenticationType: null,
+    cognitoIdentityId: null,
+    cognitoIdentityPoolId: null,
+    principalOrgId: null,
+    sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+    user: null,
+    userAgent: req.headers['user-agent'] ?? null,
+    userArn: null,
   };
 }

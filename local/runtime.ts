@@ -65,7 +65,8 @@ const ROOT = resolve(new URL('..', import.meta.url).pathname);
  */
 export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
   let dynamo: LocalDynamo | undefined;
-  const dynamodbEndpoint = options.dynamodbEndpoint ?? (dynamo = await startDynamoDbLocal(options.dataDir ? { dataDir: join(options.dataDir, 'dynamodb') } : {})).endpoint;
+  const dynamodbEndpoint =
+    options.dynamodbEndpoint ?? (dynamo = await startDynamoDbLocal(options.dataDir ? { dataDir: join(options.dataDir, 'dynamodb') } : {})).endpoint;
   const tables = await ensureTables(dynamodbEndpoint, options.tablePrefix ?? '');
   const helm = ensureHelmBinary(join(ROOT, 'node_modules', '.cache', 'control-plane'));
 
@@ -104,7 +105,10 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     ...(options.kubeconfig ? { KUBECONFIG: options.kubeconfig } : {}),
   });
 
-  const workflows = await startWorkflows({ ...(options.dataDir ? { dataDir: options.dataDir } : {}), ...(options.statemachinesDir ? { statemachinesDir: options.statemachinesDir } : {}) });
+  const workflows = await startWorkflows({
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.statemachinesDir ? { statemachinesDir: options.statemachinesDir } : {}),
+  });
   process.env.SFN_ENDPOINT = `${url}/local/sfn`;
   process.env.STATE_MACHINES = JSON.stringify(workflows.stateMachines);
   const { consumedCapacity } = await import('../functions/shared/dynamo.js');

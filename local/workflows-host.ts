@@ -6,7 +6,15 @@ import type { ProxyResult } from '../functions/shared/families.js';
 import type { LocalEndpoint } from './gateway.js';
 import { lambdaContext } from './lambda-context.js';
 import type { ExecutionStatusChangeEvent } from './workflows/index.js';
-import { executionView, FileExecutionStore, handleSfnRequest, listExecutionsView, loadStateMachineDefinitions, MemoryExecutionStore, WorkflowRunner } from './workflows/index.js';
+import {
+  executionView,
+  FileExecutionStore,
+  handleSfnRequest,
+  listExecutionsView,
+  loadStateMachineDefinitions,
+  MemoryExecutionStore,
+  WorkflowRunner,
+} from './workflows/index.js';
 
 type FunctionHandler = (payload: unknown, context: Context) => Promise<unknown>;
 
@@ -22,7 +30,10 @@ function loadFunction(entry: string): Promise<FunctionHandler> {
  * (as the CDK substitutes the function's ARN), the execution-status events delivered to the
  * `ExecutionEnded` function as EventBridge would, and executions kept under `dataDir`.
  */
-export async function startWorkflows(options: { dataDir?: string; statemachinesDir?: string }): Promise<{ runner: WorkflowRunner; endpoints: LocalEndpoint[]; stateMachines: Record<string, string> }> {
+export async function startWorkflows(options: {
+  dataDir?: string;
+  statemachinesDir?: string;
+}): Promise<{ runner: WorkflowRunner; endpoints: LocalEndpoint[]; stateMachines: Record<string, string> }> {
   const definitions = await loadStateMachineDefinitions(options.statemachinesDir ?? join(ROOT, 'statemachines'));
   const byPlaceholder = new Map(FUNCTIONS.map((f) => [placeholderOf(f.name), f]));
   const ended = FUNCTIONS.find((f) => f.kind === 'event' && f.name === 'ExecutionEnded');
@@ -34,12 +45,23 @@ export async function startWorkflows(options: { dataDir?: string; statemachinesD
       if (!fn) return undefined;
       return async (payload) => (await loadFunction(fn.entry))(payload, lambdaContext(fn.entry, (fn.timeoutSeconds ?? 60) * 1000));
     },
-    ...(ended ? { onExecutionEnded: async (event: ExecutionStatusChangeEvent) => void (await (await loadFunction(ended.entry))(event, lambdaContext(ended.entry, (ended.timeoutSeconds ?? 60) * 1000))) } : {}),
+    ...(ended
+      ? {
+          onExecutionEnded: async (event: ExecutionStatusChangeEvent) =>
+            void (await (
+              await loadFunction(ended.entry)
+            )(event, lambdaContext(ended.entry, (ended.timeoutSeconds ?? 60) * 1000))),
+        }
+      : {}),
   });
   // Workflows whose ASL is not in the folder (tests point the runner at fixtures) are left out.
   const stateMachines = Object.fromEntries(WORKFLOWS.filter((w) => w.name in definitions).map((w) => [w.name, runner.stateMachineArn(w.name)]));
 
-  const json = (statusCode: number, body: unknown): ProxyResult => ({ statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const json = (statusCode: number, body: unknown): ProxyResult => ({
+    statusCode,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const endpoints: LocalEndpoint[] = [
     async ({ method, path, headers, body }) => {
       if (method !== 'POST' || (path !== '/local/sfn' && path !== '/local/sfn/')) return undefined;

@@ -55,7 +55,8 @@ async function run(event: CloudFormationCustomResourceEvent, deps: BootstrapDepe
     const { SecretArn } = PropertiesSchema.parse(event.ResourceProperties);
     const token = await deps.readSecret(SecretArn);
     // The message names the rule, never the value.
-    if (token === undefined || !TOKEN_PATTERN.test(token)) return { status: 'FAILED', reason: `secret ${SecretArn} does not hold a usable token: it must be a string of 16 to 512 non-space characters` };
+    if (token === undefined || !TOKEN_PATTERN.test(token))
+      return { status: 'FAILED', reason: `secret ${SecretArn} does not hold a usable token: it must be a string of 16 to 512 non-space characters` };
     await deps.bootstrap(token);
     return { status: 'SUCCESS', reason: 'the token in the secret belongs to an admin' };
   } catch (error) {

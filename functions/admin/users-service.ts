@@ -45,7 +45,16 @@ export async function getUser(id: string): Promise<UserView> {
 export async function createUser(input: { name: string; role: Role; token?: string }): Promise<{ user: UserView; token: string }> {
   const token = input.token ?? generateToken();
   const now = nowIso();
-  const user: User = { id: newId('usr'), name: input.name, role: input.role, token_hash: hashToken(token), token_hint: hintOf(token), created_at: now, updated_at: now, version: 1 };
+  const user: User = {
+    id: newId('usr'),
+    name: input.name,
+    role: input.role,
+    token_hash: hashToken(token),
+    token_hint: hintOf(token),
+    created_at: now,
+    updated_at: now,
+    version: 1,
+  };
   const outcome = await store.insertUser(user);
   if (outcome !== 'ok') fail(outcome, user, 'demote');
   return { user: viewOf(user), token };
@@ -97,7 +106,14 @@ export async function bootstrapAdmin(token: string | undefined): Promise<{ gener
     if (await callerForToken(token)) return {};
     const existing = (await store.listUsers()).find((u) => u.name === 'admin');
     if (existing) {
-      const after: User = { ...existing, role: 'admin', token_hash: hashToken(token), token_hint: hintOf(token), updated_at: nowIso(), version: existing.version + 1 };
+      const after: User = {
+        ...existing,
+        role: 'admin',
+        token_hash: hashToken(token),
+        token_hint: hintOf(token),
+        updated_at: nowIso(),
+        version: existing.version + 1,
+      };
       const outcome = await store.replaceUser(existing, after);
       if (outcome !== 'ok') fail(outcome, existing, 'demote');
       return {};

@@ -56,8 +56,25 @@ export type WriteOutcome = 'ok' | 'name-taken' | 'changed' | 'last-admin' | 'tok
 
 function adminCountChange(delta: 1 | -1): TransactItem {
   return delta === 1
-    ? { Update: { TableName: table(), Key: ADMINS_KEY, UpdateExpression: 'ADD #c :one', ExpressionAttributeNames: { '#c': 'count' }, ExpressionAttributeValues: { ':one': 1 } } }
-    : { Update: { TableName: table(), Key: ADMINS_KEY, UpdateExpression: 'ADD #c :minus', ConditionExpression: '#c > :one', ExpressionAttributeNames: { '#c': 'count' }, ExpressionAttributeValues: { ':minus': -1, ':one': 1 } } };
+    ? {
+        Update: {
+          TableName: table(),
+          Key: ADMINS_KEY,
+          UpdateExpression: 'ADD #c :one',
+          ExpressionAttributeNames: { '#c': 'count' },
+          ExpressionAttributeValues: { ':one': 1 },
+        },
+      }
+    : {
+        Update: {
+          TableName: table(),
+          Key: ADMINS_KEY,
+          UpdateExpression: 'ADD #c :minus',
+          ConditionExpression: '#c > :one',
+          ExpressionAttributeNames: { '#c': 'count' },
+          ExpressionAttributeValues: { ':minus': -1, ':one': 1 },
+        },
+      };
 }
 
 const tokenPut = (user: User): TransactItem => ({
@@ -102,7 +119,8 @@ export async function replaceUser(before: User, after: User): Promise<WriteOutco
   let nameIndex = -1;
   if (before.name !== after.name) {
     items.push({ Delete: { TableName: table(), Key: nameKey(before.name) } });
-    nameIndex = items.push({ Put: { TableName: table(), Item: { ...nameKey(after.name), user_id: after.id }, ConditionExpression: 'attribute_not_exists(pk)' } }) - 1;
+    nameIndex =
+      items.push({ Put: { TableName: table(), Item: { ...nameKey(after.name), user_id: after.id }, ConditionExpression: 'attribute_not_exists(pk)' } }) - 1;
   }
   if (before.token_hash !== after.token_hash) {
     items.push({ Delete: { TableName: table(), Key: tokenKey(before.token_hash) } });

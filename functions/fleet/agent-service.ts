@@ -17,7 +17,11 @@ import type { CommandRecord, InstanceRecord } from './store/records.js';
 
 export async function register(r: Registration) {
   await instances.register(r, nowIso());
-  return { heartbeat_interval_seconds: config.agent.heartbeatSeconds, command_wait_seconds: config.agent.commandWaitSeconds, poll_interval_seconds: config.agent.pollIntervalSeconds };
+  return {
+    heartbeat_interval_seconds: config.agent.heartbeatSeconds,
+    command_wait_seconds: config.agent.commandWaitSeconds,
+    poll_interval_seconds: config.agent.pollIntervalSeconds,
+  };
 }
 
 export async function heartbeat(service: string, instance: string, version: string, state: InstanceRecord['state']) {
@@ -55,7 +59,8 @@ export async function acknowledge(id: string) {
   return {};
 }
 
-const isDeadToken = (error: unknown) => error instanceof Error && (error.name === 'TaskTimedOut' || error.name === 'InvalidToken' || error.name === 'TaskDoesNotExist');
+const isDeadToken = (error: unknown) =>
+  error instanceof Error && (error.name === 'TaskTimedOut' || error.name === 'InvalidToken' || error.name === 'TaskDoesNotExist');
 
 /** Progress while an agent works: becomes SendTaskHeartbeat; 410 when the task is no longer waiting. */
 export async function progress(id: string) {
@@ -94,13 +99,22 @@ export async function result(id: string, answer: AgentResult) {
   try {
     if (!command.token) throw Object.assign(new Error('no token'), { name: 'InvalidToken' });
     if (answer.status === 'completed') await completeTask(command.token, { status: 'completed', version: answer.version, output_tail: tail });
-    else await failTask(command.token, answer.status === 'cancelled' ? 'AgentCancelled' : 'AgentFailed', JSON.stringify({ error_message: answer.error_message ?? answer.status, output_tail: tail }));
+    else
+      await failTask(
+        command.token,
+        answer.status === 'cancelled' ? 'AgentCancelled' : 'AgentFailed',
+        JSON.stringify({ error_message: answer.error_message ?? answer.status, output_tail: tail }),
+      );
   } catch (error) {
     if (!isDeadToken(error)) throw error;
     const op = await operations.getOperation(command.operation_id);
     if (op?.status !== 'cancelled') throw new CommandGoneError(id, 'no longer awaited (timed out)');
     logger.info('recording an answer the stopped workflow cannot take', { command: id, status: answer.status });
-    await finishInstance(op, command.instance_id, answer.status, { error_message: answer.status === 'completed' ? null : (answer.error_message ?? 'cancelled by request'), output_tail: tail, ...(answer.status === 'completed' ? { current_version: answer.version } : {}) });
+    await finishInstance(op, command.instance_id, answer.status, {
+      error_message: answer.status === 'completed' ? null : (answer.error_message ?? 'cancelled by request'),
+      output_tail: tail,
+      ...(answer.status === 'completed' ? { current_version: answer.version } : {}),
+    });
   }
   return {};
 }

@@ -30,7 +30,10 @@ export class VersionNotFoundError extends HttpError {
 export class InstanceNotFoundError extends NotFoundError {
   override name = 'InstanceNotFoundError';
   constructor(instances: readonly string[], service?: string) {
-    super(`instance not found${service ? ` in service ${service}` : ''}: ${instances.slice(0, 10).join(', ')}${instances.length > 10 ? ` and ${instances.length - 10} more` : ''}`, { code: CODES.instanceNotFound });
+    super(
+      `instance not found${service ? ` in service ${service}` : ''}: ${instances.slice(0, 10).join(', ')}${instances.length > 10 ? ` and ${instances.length - 10} more` : ''}`,
+      { code: CODES.instanceNotFound },
+    );
   }
 }
 
@@ -58,7 +61,13 @@ export class OperationNotFoundError extends NotFoundError {
 export class InstanceBusyError extends ConflictError {
   override name = 'InstanceBusyError';
   constructor(busy: readonly { instance: string; op: string }[]) {
-    super(`instance busy: ${busy.slice(0, 10).map((b) => `${b.instance} is in ${b.op}`).join(', ')}; wait for it to finish or cancel it${busy.some((b) => b.op.startsWith('rollback')) ? '' : ' (a rollback may pass force: true)'}`, { code: CODES.instanceBusy });
+    super(
+      `instance busy: ${busy
+        .slice(0, 10)
+        .map((b) => `${b.instance} is in ${b.op}`)
+        .join(', ')}; wait for it to finish or cancel it${busy.some((b) => b.op.startsWith('rollback')) ? '' : ' (a rollback may pass force: true)'}`,
+      { code: CODES.instanceBusy },
+    );
   }
 }
 

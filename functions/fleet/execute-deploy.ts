@@ -24,6 +24,13 @@ export const handler = httpHandler({ body: DeployBodySchema }, async ({ body }) 
   });
   return {
     message: existing ? 'deployment already exists' : 'deployment started successfully',
-    data: { deploy_id: op.id, service: op.service, version: op.version, status: existing ? op.status : 'started', total_instances: op.instances.length, started_at: op.started_at },
+    data: {
+      deploy_id: op.id,
+      service: op.service,
+      version: op.version,
+      status: existing ? op.status : 'started',
+      total_instances: op.instances.length,
+      started_at: op.started_at,
+    },
   };
 });

@@ -3,7 +3,13 @@ import { taskHandler } from '#shared/task.js';
 import { workflowEnded } from './instance-flow.js';
 
 const StatusChangeSchema = z.object({
-  detail: z.object({ name: z.string(), status: z.string(), error: z.string().nullable().optional(), cause: z.string().nullable().optional(), stateMachineArn: z.string() }),
+  detail: z.object({
+    name: z.string(),
+    status: z.string(),
+    error: z.string().nullable().optional(),
+    cause: z.string().nullable().optional(),
+    stateMachineArn: z.string(),
+  }),
 });
 
 /**

@@ -28,7 +28,11 @@ export async function instanceVersions(service: string, includeStopped: boolean)
   const all = (await requireService(service)).filter((i) => includeStopped || i.state !== 'stopped');
   const summary: Record<string, number> = {};
   for (const i of all) summary[i.version] = (summary[i.version] ?? 0) + 1;
-  const updated = all.map((i) => i.version_updated_at ?? i.registered_at).sort().at(-1) ?? nowIso();
+  const updated =
+    all
+      .map((i) => i.version_updated_at ?? i.registered_at)
+      .sort()
+      .at(-1) ?? nowIso();
   return {
     service,
     instances: all.map((i) => ({ instance_id: i.instance_id, version: i.version, status: i.state, last_updated: i.version_updated_at ?? i.registered_at })),

@@ -19,12 +19,19 @@ const HISTORY_STATUS = { completed: 'success', failed: 'failed', cancelled: 'can
 /** What an instance's steps need of their operation; the workflow input carries it. */
 export type OperationRef = Pick<OperationRecord, 'id' | 'kind' | 'service' | 'version' | 'package_url' | 'sha256' | 'timeout'>;
 
-export async function finishInstance(op: OperationRef, instance: string, status: 'completed' | 'failed' | 'cancelled', fields: Partial<RowRecord>): Promise<RowRecord | undefined> {
+export async function finishInstance(
+  op: OperationRef,
+  instance: string,
+  status: 'completed' | 'failed' | 'cancelled',
+  fields: Partial<RowRecord>,
+): Promise<RowRecord | undefined> {
   const now = nowIso();
   const row = await operations.updateRow(op.id, instance, status, { ...fields, completed_at: now });
   if (!row) return undefined;
   if (status === 'completed') await instances.setInstanceVersion(op.service, instance, op.version, now);
-  await appendHistory(op.service, instance, { version: op.version, action: op.kind, deploy_id: op.id, timestamp: now, status: HISTORY_STATUS[status] }).catch(() => undefined);
+  await appendHistory(op.service, instance, { version: op.version, action: op.kind, deploy_id: op.id, timestamp: now, status: HISTORY_STATUS[status] }).catch(
+    () => undefined,
+  );
   await instances.unlockInstance(op.service, instance, op.id);
   return row;
 }
@@ -34,12 +41,18 @@ export async function beginAttempt(opId: string, instance: string, attempt: numb
   const op = await operations.getOperation(opId);
   if (!op) throw new Error(`operation ${opId} not found`);
   if (op.status === 'cancelled' || op.halted) {
-    await finishInstance(op, instance, 'cancelled', { error_message: op.status === 'cancelled' ? 'cancelled before it started' : 'not started: stop_on_failure after another instance failed' });
+    await finishInstance(op, instance, 'cancelled', {
+      error_message: op.status === 'cancelled' ? 'cancelled before it started' : 'not started: stop_on_failure after another instance failed',
+    });
     return { dispatch: false };
   }
   const now = nowIso();
   const row = await operations.getRow(opId, instance);
-  await operations.updateRow(opId, instance, 'in_progress', { attempts: attempt, started_at: row?.started_at ?? now, error_message: attempt > 1 ? row?.error_message ?? null : null });
+  await operations.updateRow(opId, instance, 'in_progress', {
+    attempts: attempt,
+    started_at: row?.started_at ?? now,
+    error_message: attempt > 1 ? (row?.error_message ?? null) : null,
+  });
   return { dispatch: true };
 }
 
@@ -78,7 +91,11 @@ export type AttemptError = { Error?: string; Cause?: string };
 export function describeFailure(error: AttemptError, timeout: number): { message: string; output: string | null; cancelled: boolean } {
   const kind = error.Error ?? 'States.TaskFailed';
   if (kind === 'States.Timeout' || kind === 'States.HeartbeatTimeout') {
-    return { message: kind === 'States.HeartbeatTimeout' ? 'the agent stopped reporting progress (heartbeat timeout)' : `the agent did not answer within ${timeout} s`, output: null, cancelled: false };
+    return {
+      message: kind === 'States.HeartbeatTimeout' ? 'the agent stopped reporting progress (heartbeat timeout)' : `the agent did not answer within ${timeout} s`,
+      output: null,
+      cancelled: false,
+    };
   }
   try {
     const cause = JSON.parse(error.Cause ?? '{}') as { error_message?: string; output_tail?: string };
@@ -92,7 +109,12 @@ export function describeFailure(error: AttemptError, timeout: number): { message
  * After a failed attempt (the agent failed, timed out or stopped heartbeating): retry with backoff
  * while attempts remain, else end the instance `failed` (and halt the rollout on stop_on_failure).
  */
-export async function attemptFailed(opId: string, instance: string, attempt: number, error: AttemptError): Promise<{ again: boolean; attempt: number; wait_seconds: number }> {
+export async function attemptFailed(
+  opId: string,
+  instance: string,
+  attempt: number,
+  error: AttemptError,
+): Promise<{ again: boolean; attempt: number; wait_seconds: number }> {
   const op = await operations.getOperation(opId);
   if (!op) throw new Error(`operation ${opId} not found`);
   const row = await operations.getRow(opId, instance);
@@ -117,7 +139,11 @@ export async function attemptFailed(opId: string, instance: string, attempt: num
 
 /** The agent's success answer, as the workflow received it. */
 export async function attemptSucceeded(op: OperationRef, instance: string, result: { version?: string; output_tail?: string | null }): Promise<void> {
-  await finishInstance(op, instance, 'completed', { current_version: result.version ?? op.version, output_tail: result.output_tail ?? null, error_message: null });
+  await finishInstance(op, instance, 'completed', {
+    current_version: result.version ?? op.version,
+    output_tail: result.output_tail ?? null,
+    error_message: null,
+  });
 }
 
 /** The operation's outcome from its rows: cancelled, failed when any instance failed, else completed. */
@@ -129,7 +155,13 @@ export function outcomeOf(op: OperationRecord, rows: readonly RowRecord[]): 'com
 /** Ends the operation once (the header's conditional update), counting it in the stats. */
 export async function endOperation(op: OperationRecord, status: 'completed' | 'failed' | 'cancelled', errorMessage: string | null): Promise<boolean> {
   const now = nowIso();
-  const ended = await operations.updateOperation(op.id, { status, completed_at: now, updated_at: now, ...(errorMessage ? { error_message: errorMessage } : {}), ...(status === 'cancelled' ? { cancelled_at: now, halted: true } : {}) });
+  const ended = await operations.updateOperation(op.id, {
+    status,
+    completed_at: now,
+    updated_at: now,
+    ...(errorMessage ? { error_message: errorMessage } : {}),
+    ...(status === 'cancelled' ? { cancelled_at: now, halted: true } : {}),
+  });
   if (ended) await bumpStats(hourOf(op.started_at), `${op.kind}_${status === 'completed' ? 'success' : status}`);
   return ended;
 }
@@ -155,8 +187,10 @@ export async function workflowEnded(opId: string, status: string, cause: string)
   const cancelled = op.status === 'cancelled';
   const reason = `the workflow ended ${status.toLowerCase()}: ${cause}`;
   for (const row of rows) {
-    const next: RowStatus | undefined = row.status === 'pending' ? (cancelled ? 'cancelled' : 'failed') : row.status === 'in_progress' && !cancelled ? 'failed' : undefined;
-    if (next === 'cancelled' || next === 'failed') await finishInstance(op, row.instance_id, next, { error_message: cancelled ? 'cancelled before it started' : reason });
+    const next: RowStatus | undefined =
+      row.status === 'pending' ? (cancelled ? 'cancelled' : 'failed') : row.status === 'in_progress' && !cancelled ? 'failed' : undefined;
+    if (next === 'cancelled' || next === 'failed')
+      await finishInstance(op, row.instance_id, next, { error_message: cancelled ? 'cancelled before it started' : reason });
   }
   if (!cancelled) await endOperation(op, 'failed', reason);
 }

@@ -27,7 +27,14 @@ function instanceView(row: RowRecord) {
 
 function progressOf(rows: readonly RowRecord[]) {
   const count = (status: RowRecord['status']) => rows.filter((r) => r.status === status).length;
-  return { total: rows.length, completed: count('completed'), failed: count('failed'), pending: count('pending'), in_progress: count('in_progress'), cancelled: count('cancelled') };
+  return {
+    total: rows.length,
+    completed: count('completed'),
+    failed: count('failed'),
+    pending: count('pending'),
+    in_progress: count('in_progress'),
+    cancelled: count('cancelled'),
+  };
 }
 
 async function load(kind: OperationKind, id: string) {

@@ -117,7 +117,10 @@ async function freeStaleLocks(service: string, busy: readonly { instance: string
   for (const { instance, op } of busy) {
     const holder = await operations.getOperation(op);
     // A cancelled operation's working instance waits for its agent's answer, but not past one attempt's timeout.
-    const waitingForAgent = holder?.status === 'cancelled' && Date.parse(holder.cancelled_at ?? '') + holder.timeout * 1000 > Date.now() && (await operations.getRow(op, instance))?.status === 'in_progress';
+    const waitingForAgent =
+      holder?.status === 'cancelled' &&
+      Date.parse(holder.cancelled_at ?? '') + holder.timeout * 1000 > Date.now() &&
+      (await operations.getRow(op, instance))?.status === 'in_progress';
     if (!holder || holder.status === 'completed' || holder.status === 'failed' || (holder.status === 'cancelled' && !waitingForAgent)) {
       await instances.unlockInstance(service, instance, op);
       freed = true;

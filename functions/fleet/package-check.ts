@@ -19,7 +19,9 @@ export function assertPackageUrl(raw: string): URL {
   }
   if (url.protocol === 'https:') return url;
   if (url.protocol === 'http:' && config.allowLoopbackHttp && LOOPBACK.has(url.hostname)) return url;
-  throw new PackageUrlError(`package_url must be https:// (got ${url.protocol}//${url.hostname})${config.allowLoopbackHttp ? '; http:// is accepted only for loopback hosts' : ''}`);
+  throw new PackageUrlError(
+    `package_url must be https:// (got ${url.protocol}//${url.hostname})${config.allowLoopbackHttp ? '; http:// is accepted only for loopback hosts' : ''}`,
+  );
 }
 
 /**
@@ -36,10 +38,14 @@ export async function assertFetchable(raw: string, version: string): Promise<voi
 function probe(url: URL, method: 'HEAD' | 'GET'): Promise<number> {
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((done, fail) => {
-    const req = send(url, { method, timeout: 10_000, headers: method === 'GET' ? { range: 'bytes=0-0' } : {}, ...(extraCa && url.protocol === 'https:' ? { ca: extraCa } : {}) }, (res) => {
-      res.resume();
-      done(res.statusCode ?? 0);
-    });
+    const req = send(
+      url,
+      { method, timeout: 10_000, headers: method === 'GET' ? { range: 'bytes=0-0' } : {}, ...(extraCa && url.protocol === 'https:' ? { ca: extraCa } : {}) },
+      (res) => {
+        res.resume();
+        done(res.statusCode ?? 0);
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('timed out after 10 s')));
     req.on('error', (error) => fail(new VersionNotFoundError(`version package ${url.href} cannot be fetched: ${error.message}`)));
     req.end();

@@ -19,6 +19,14 @@ export const handler = httpHandler({ body: RollbackBatchBodySchema }, async ({ b
   });
   return {
     message: 'batch rollback started successfully',
-    data: { rollback_id: op.id, service: op.service, target_version: op.version, status: 'started', instances: op.instances, total_instances: op.instances.length, started_at: op.started_at },
+    data: {
+      rollback_id: op.id,
+      service: op.service,
+      target_version: op.version,
+      status: 'started',
+      instances: op.instances,
+      total_instances: op.instances.length,
+      started_at: op.started_at,
+    },
   };
 });

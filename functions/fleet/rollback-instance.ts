@@ -17,5 +17,8 @@ export const handler = httpHandler({ body: RollbackInstanceBodySchema }, async (
     stopOnFailure: false,
     type: 'single',
   });
-  return { message: 'rollback started successfully', data: { rollback_id: op.id, instance_id: body.instance_id, target_version: op.version, status: 'started', started_at: op.started_at } };
+  return {
+    message: 'rollback started successfully',
+    data: { rollback_id: op.id, instance_id: body.instance_id, target_version: op.version, status: 'started', started_at: op.started_at },
+  };
 });

@@ -63,6 +63,7 @@ export async function batchTargets(service: string, targetVersion: string, given
   if (given) return given;
   if (!(await instances.serviceExists(service))) throw new ServiceNotFoundError(service);
   const targets = (await instances.listInstances(service)).filter((i) => i.version !== targetVersion && i.state !== 'stopped').map((i) => i.instance_id);
-  if (targets.length === 0) throw new ValidationError(`every instance of ${service} already runs ${targetVersion}; nothing to roll back`, { field: 'instances' });
+  if (targets.length === 0)
+    throw new ValidationError(`every instance of ${service} already runs ${targetVersion}; nothing to roll back`, { field: 'instances' });
   return targets;
 }

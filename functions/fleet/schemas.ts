@@ -3,11 +3,26 @@ import { boolParam, intParam, NameSchema } from '#shared/validation.js';
 
 /** Request schemas of the release system. */
 export const ServiceNameSchema = NameSchema;
-export const InstanceIdSchema = z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters').regex(/^[A-Za-z0-9_.:-]+$/, 'may contain only letters, digits, "_", "-", "." and ":"');
-export const VersionSchema = z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters').regex(/^[A-Za-z0-9_.+-]+$/, 'may contain only letters, digits, "_", "-", "+" and "."');
-export const OperationIdSchema = z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters').regex(/^[A-Za-z0-9_.-]+$/, 'may contain only letters, digits, "_", "-" and "."');
+export const InstanceIdSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(128, 'must be at most 128 characters')
+  .regex(/^[A-Za-z0-9_.:-]+$/, 'may contain only letters, digits, "_", "-", "." and ":"');
+export const VersionSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(128, 'must be at most 128 characters')
+  .regex(/^[A-Za-z0-9_.+-]+$/, 'may contain only letters, digits, "_", "-", "+" and "."');
+export const OperationIdSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(128, 'must be at most 128 characters')
+  .regex(/^[A-Za-z0-9_.-]+$/, 'may contain only letters, digits, "_", "-" and "."');
 export const PackageUrlSchema = z.string().max(2048, 'must be at most 2048 characters');
-export const Sha256Schema = z.string().regex(/^[a-fA-F0-9]{64}$/, 'must be 64 hex characters').transform((v) => v.toLowerCase());
+export const Sha256Schema = z
+  .string()
+  .regex(/^[a-fA-F0-9]{64}$/, 'must be 64 hex characters')
+  .transform((v) => v.toLowerCase());
 export const TimeoutSchema = z.number().int('must be a whole number of seconds').min(1).max(86_400);
 export const InstanceListSchema = z
   .array(InstanceIdSchema)
@@ -58,7 +73,13 @@ export const DeployIdPathSchema = z.object({ deploy_id: OperationIdSchema });
 export const RollbackIdPathSchema = z.object({ rollback_id: OperationIdSchema });
 export const ServicePathSchema = z.object({ service_name: ServiceNameSchema });
 export const InstancePathSchema = z.object({ instance_id: InstanceIdSchema });
-export const CommandPathSchema = z.object({ command_id: z.string().min(1).max(64).regex(/^cmd-[a-z0-9]+$/, 'is not a command id') });
+export const CommandPathSchema = z.object({
+  command_id: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^cmd-[a-z0-9]+$/, 'is not a command id'),
+});
 
 export const InstanceVersionsQuerySchema = z.object({ include_stopped: boolParam(false) });
 export const ListInstancesQuerySchema = z.object({
@@ -80,7 +101,10 @@ export const RegisterBodySchema = z.object({
   port: z.number().int().min(0).max(65535).default(0),
   version: z.string().max(128).default(''),
   state: z.enum(['running', 'stopped', 'error']).default('running'),
-  metadata: z.record(z.string().max(64), z.string().max(256)).refine((m) => Object.keys(m).length <= 32, 'at most 32 entries').default({}),
+  metadata: z
+    .record(z.string().max(64), z.string().max(256))
+    .refine((m) => Object.keys(m).length <= 32, 'at most 32 entries')
+    .default({}),
 });
 export const HeartbeatBodySchema = z.object({
   service: ServiceNameSchema,
@@ -88,7 +112,11 @@ export const HeartbeatBodySchema = z.object({
   version: z.string().max(128).default(''),
   state: z.enum(['running', 'stopped', 'error']).default('running'),
 });
-export const PollQuerySchema = z.object({ service: ServiceNameSchema, instance_id: InstanceIdSchema, wait: intParam('wait', { min: 0, max: 25, default: 20 }) });
+export const PollQuerySchema = z.object({
+  service: ServiceNameSchema,
+  instance_id: InstanceIdSchema,
+  wait: intParam('wait', { min: 0, max: 25, default: 20 }),
+});
 export const ProgressBodySchema = z.object({ message: z.string().max(1024).default(''), output_tail: z.string().max(8192).default('') });
 export const ResultBodySchema = z.object({
   status: z.enum(['completed', 'failed', 'cancelled']),

@@ -11,5 +11,11 @@ const DispatchInputSchema = InstanceStepSchema.extend({ token: z.string().min(1)
  * progress three times per heartbeat window.
  */
 export const handler = taskHandler(DispatchInputSchema, async (input) => ({
-  command_id: await dispatch(operationRefOf(input.operation), input.instance_id, input.attempt, input.token, Math.max(1, Math.floor(input.operation.heartbeat_seconds / 3))),
+  command_id: await dispatch(
+    operationRefOf(input.operation),
+    input.instance_id,
+    input.attempt,
+    input.token,
+    Math.max(1, Math.floor(input.operation.heartbeat_seconds / 3)),
+  ),
 }));

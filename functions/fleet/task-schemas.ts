@@ -19,5 +19,13 @@ export const InstanceStepSchema = z.object({ operation: OperationInputSchema, in
 
 /** The operation as the instance steps use it, from the workflow input (no read needed). */
 export function operationRefOf(input: z.infer<typeof OperationInputSchema>) {
-  return { id: input.operation_id, kind: input.kind, service: input.service, version: input.version, package_url: input.package_url, sha256: input.sha256, timeout: input.timeout };
+  return {
+    id: input.operation_id,
+    kind: input.kind,
+    service: input.service,
+    version: input.version,
+    package_url: input.package_url,
+    sha256: input.sha256,
+    timeout: input.timeout,
+  };
 }

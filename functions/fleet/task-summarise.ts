@@ -3,7 +3,10 @@ import { taskHandler } from '#shared/task.js';
 import { summarise, workflowEnded } from './instance-flow.js';
 import { OperationInputSchema } from './task-schemas.js';
 
-const SummariseInputSchema = z.object({ operation: OperationInputSchema, error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).optional() });
+const SummariseInputSchema = z.object({
+  operation: OperationInputSchema,
+  error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).optional(),
+});
 
 /** Workflow task `Summarise` (and `RecordOperationFailed` with an error): ends the operation. */
 export const handler = taskHandler(SummariseInputSchema, async (input) => {

@@ -35,7 +35,14 @@ async function eksToken(clusterName: string): Promise<string> {
   const hostname = `sts.${config.region}.amazonaws.com`;
   const signer = new SignatureV4({ credentials: defaultProvider(), region: config.region, service: 'sts', sha256: Sha256 });
   const signed = await signer.presign(
-    new HttpRequest({ method: 'GET', protocol: 'https:', hostname, path: '/', headers: { host: hostname, 'x-k8s-aws-id': clusterName }, query: { Action: 'GetCallerIdentity', Version: '2011-06-15' } }),
+    new HttpRequest({
+      method: 'GET',
+      protocol: 'https:',
+      hostname,
+      path: '/',
+      headers: { host: hostname, 'x-k8s-aws-id': clusterName },
+      query: { Action: 'GetCallerIdentity', Version: '2011-06-15' },
+    }),
     { expiresIn: 60 },
   );
   const query = Object.entries(signed.query ?? {})

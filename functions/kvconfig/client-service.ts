@@ -26,7 +26,10 @@ export type ConfigsPage = {
 
 /** Strong validator of a configs answer: the release it shows and the request's page shape. */
 function etagOf(releaseId: string, page: number, size: number, releaseKey: string | undefined): string {
-  return `"${createHash('sha256').update(`${releaseId}|${page}|${size}|${releaseKey ?? ''}`).digest('base64url').slice(0, 27)}"`;
+  return `"${createHash('sha256')
+    .update(`${releaseId}|${page}|${size}|${releaseKey ?? ''}`)
+    .digest('base64url')
+    .slice(0, 27)}"`;
 }
 
 /**
@@ -34,15 +37,28 @@ function etagOf(releaseId: string, page: number, size: number, releaseKey: strin
  * the page, and the page's values — plus, with a `releaseKey` other than the head, that release's
  * item and both manifests. A matching `If-None-Match` answers 304 after the first read.
  */
-export async function readConfigs(p: NamespacePath, input: { releaseKey?: string | undefined; page: number; size: number; ifNoneMatch?: string | undefined }): Promise<{ notModified: true; etag: string } | { notModified: false; etag: string; page: ConfigsPage }> {
+export async function readConfigs(
+  p: NamespacePath,
+  input: { releaseKey?: string | undefined; page: number; size: number; ifNoneMatch?: string | undefined },
+): Promise<{ notModified: true; etag: string } | { notModified: false; etag: string; page: ConfigsPage }> {
   const ns = await requireNamespace(p);
   const head = headOf(ns);
   if (!head) throw new NeverReleasedError(p.namespace);
   const etag = etagOf(head.release_id, input.page, input.size, input.releaseKey);
-  if (input.ifNoneMatch && input.ifNoneMatch.split(',').map((t) => t.trim()).includes(etag)) return { notModified: true, etag };
+  if (
+    input.ifNoneMatch &&
+    input.ifNoneMatch
+      .split(',')
+      .map((t) => t.trim())
+      .includes(etag)
+  )
+    return { notModified: true, etag };
   const offset = (input.page - 1) * input.size;
   const entries = await readManifestRange(ns.uid, head, offset, offset + input.size);
-  const values = await readValues(ns.uid, entries.map(([key, version, , value]) => [key, version, value] as const));
+  const values = await readValues(
+    ns.uid,
+    entries.map(([key, version, , value]) => [key, version, value] as const),
+  );
   const changed = input.releaseKey ? await changesSince(ns, input.releaseKey) : undefined;
   return {
     notModified: false,

@@ -4,7 +4,11 @@ import { NameSchema } from '#shared/validation.js';
 import { createCluster } from './hierarchy-service.js';
 import { AppPathSchema, DescriptionSchema, eitherCase } from './schemas.js';
 
-export const CreateClusterBodySchema = eitherCase('cluster_name', 'clusterName', z.object({ cluster_name: NameSchema, description: DescriptionSchema.default('') }));
+export const CreateClusterBodySchema = eitherCase(
+  'cluster_name',
+  'clusterName',
+  z.object({ cluster_name: NameSchema, description: DescriptionSchema.default('') }),
+);
 
 export const handler = httpHandler({ path: AppPathSchema, body: CreateClusterBodySchema }, async ({ path, body }) => ({
   data: { env: path.env, cluster: await createCluster(path.env, path.app_name, body.cluster_name, body.description) },

@@ -4,8 +4,14 @@ import { NameSchema } from '#shared/validation.js';
 import { createNamespace } from './hierarchy-service.js';
 import { ClusterPathSchema, DescriptionSchema, eitherCase } from './schemas.js';
 
-export const CreateNamespaceBodySchema = eitherCase('namespace_name', 'namespaceName', z.object({ namespace_name: NameSchema, description: DescriptionSchema.default('') }));
+export const CreateNamespaceBodySchema = eitherCase(
+  'namespace_name',
+  'namespaceName',
+  z.object({ namespace_name: NameSchema, description: DescriptionSchema.default('') }),
+);
 
 export const handler = httpHandler({ path: ClusterPathSchema, body: CreateNamespaceBodySchema }, async ({ path, body }) => ({
-  data: { namespace: await createNamespace({ env: path.env, app: path.app_name, cluster: path.cluster_name, namespace: body.namespace_name }, body.description) },
+  data: {
+    namespace: await createNamespace({ env: path.env, app: path.app_name, cluster: path.cluster_name, namespace: body.namespace_name }, body.description),
+  },
 }));

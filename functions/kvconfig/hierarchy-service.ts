@@ -16,8 +16,21 @@ export type ClusterView = Pick<ClusterRecord, 'app_name' | 'cluster_name' | 'des
 export type NamespaceView = Pick<NamespaceRecord, 'namespace_name' | 'description' | 'app_name' | 'cluster_name' | 'create_time' | 'update_time'>;
 
 export const appView = ({ app_name, description, create_time, update_time }: AppRecord): AppView => ({ app_name, description, create_time, update_time });
-export const clusterView = ({ app_name, cluster_name, description, create_time, update_time }: ClusterRecord): ClusterView => ({ app_name, cluster_name, description, create_time, update_time });
-export const namespaceView = ({ namespace_name, description, app_name, cluster_name, create_time, update_time }: NamespaceRecord): NamespaceView => ({ namespace_name, description, app_name, cluster_name, create_time, update_time });
+export const clusterView = ({ app_name, cluster_name, description, create_time, update_time }: ClusterRecord): ClusterView => ({
+  app_name,
+  cluster_name,
+  description,
+  create_time,
+  update_time,
+});
+export const namespaceView = ({ namespace_name, description, app_name, cluster_name, create_time, update_time }: NamespaceRecord): NamespaceView => ({
+  namespace_name,
+  description,
+  app_name,
+  cluster_name,
+  create_time,
+  update_time,
+});
 
 async function requireEnv(env: string): Promise<void> {
   if (!(await store.envExists(env))) throw new ConfigNotFoundError('env', env);
@@ -103,14 +116,31 @@ export async function deleteCluster(env: string, app: string, cluster: string, f
 export async function createNamespace(p: NamespacePath, description: string): Promise<NamespaceView> {
   await requireCluster(p.env, p.app, p.cluster);
   const now = nowIso();
-  const record: NamespaceRecord = { app_name: p.app, cluster_name: p.cluster, namespace_name: p.namespace, description, create_time: now, update_time: now, uid: randomUUID(), item_count: 0, history_count: 0, latest_seq: 0 };
+  const record: NamespaceRecord = {
+    app_name: p.app,
+    cluster_name: p.cluster,
+    namespace_name: p.namespace,
+    description,
+    create_time: now,
+    update_time: now,
+    uid: randomUUID(),
+    item_count: 0,
+    history_count: 0,
+    latest_seq: 0,
+  };
   const outcome = await store.createNamespace(p.env, record);
   if (outcome === 'exists') throw new AlreadyExistsError('namespace', p.namespace);
   if (outcome === 'no-parent') throw new ConfigNotFoundError('cluster', p.cluster);
   return namespaceView(record);
 }
 
-export async function listNamespaces(env: string, app: string, cluster: string, page: number, size: number): Promise<{ namespaces: NamespaceView[]; total: number }> {
+export async function listNamespaces(
+  env: string,
+  app: string,
+  cluster: string,
+  page: number,
+  size: number,
+): Promise<{ namespaces: NamespaceView[]; total: number }> {
   const parent = await requireCluster(env, app, cluster);
   const namespaces = await store.listNamespaces(env, app, cluster, (page - 1) * size, size);
   return { namespaces: namespaces.map(namespaceView), total: parent.namespace_count };
@@ -126,7 +156,7 @@ export async function deleteNamespace(p: NamespacePath, force: boolean): Promise
   const outcome = await store.removeNamespace(p, force);
   if (outcome === 'missing') throw new ConfigNotFoundError('namespace', p.namespace);
   if (outcome === 'has-children') {
-    const what = record.item_count > 0 ? ['items', record.item_count] as const : ['releases', record.latest_seq] as const;
+    const what = record.item_count > 0 ? (['items', record.item_count] as const) : (['releases', record.latest_seq] as const);
     throw new HasChildrenError('namespace', p.namespace, what[0], what[1]);
   }
   await purgeNamespaceData(record.uid);

@@ -40,7 +40,12 @@ export async function deleteItem(p: NamespacePath, key: string, operator: string
  * only the page is read; with it, the namespace's small item pointers are filtered by a
  * case-insensitive substring of the key, and only the page's values are read.
  */
-export async function listItems(p: NamespacePath, page: number, size: number, search: string): Promise<{ items: { key: string; value: string; created_at: string; updated_at: string }[]; total: number }> {
+export async function listItems(
+  p: NamespacePath,
+  page: number,
+  size: number,
+  search: string,
+): Promise<{ items: { key: string; value: string; created_at: string; updated_at: string }[]; total: number }> {
   const ns = await requireNamespace(p);
   const offset = (page - 1) * size;
   let total = ns.item_count;

@@ -10,5 +10,13 @@ export const PublishReleaseBodySchema = z.object({
 });
 
 export const handler = httpHandler({ path: NamespacePathSchema, body: PublishReleaseBodySchema }, async ({ path, body }) => ({
-  data: await publish(toNamespace(path), body).then(({ env, app_name, cluster_name, namespace_name, release_name, release_id, release_time }) => ({ env, app_name, cluster_name, namespace_name, release_name, release_id, release_time })),
+  data: await publish(toNamespace(path), body).then(({ env, app_name, cluster_name, namespace_name, release_name, release_id, release_time }) => ({
+    env,
+    app_name,
+    cluster_name,
+    namespace_name,
+    release_name,
+    release_id,
+    release_time,
+  })),
 }));

@@ -43,7 +43,12 @@ const MAX_ATTEMPTS = 20;
  * Commits a new release whose manifest `entriesOf` computes from the namespace as read. Retries when
  * another publish or rollback commits first, so concurrent publishes form a total order.
  */
-async function commit(p: NamespacePath, meta: { name: (ns: NamespaceRecord, at: string) => string; operator: string; comment: string }, action: 'publish' | 'rollback', entriesOf: (ns: NamespaceRecord) => Promise<ManifestEntry[]>): Promise<ReleaseView> {
+async function commit(
+  p: NamespacePath,
+  meta: { name: (ns: NamespaceRecord, at: string) => string; operator: string; comment: string },
+  action: 'publish' | 'rollback',
+  entriesOf: (ns: NamespaceRecord) => Promise<ManifestEntry[]>,
+): Promise<ReleaseView> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
     const ns = await requireNamespace(p);
     const entries = await entriesOf(ns);
@@ -52,7 +57,16 @@ async function commit(p: NamespacePath, meta: { name: (ns: NamespaceRecord, at: 
     const seq = ns.latest_seq + 1;
     const releaseId = makeReleaseId(seq, at);
     const chunkCount = await releases.writeManifest(ns.uid, releaseId, entries);
-    const record: ReleaseRecord = { seq, release_id: releaseId, release_name: meta.name(ns, time), release_time: time, operator: meta.operator, comment: meta.comment, item_count: entries.length, chunk_count: chunkCount };
+    const record: ReleaseRecord = {
+      seq,
+      release_id: releaseId,
+      release_name: meta.name(ns, time),
+      release_time: time,
+      operator: meta.operator,
+      comment: meta.comment,
+      item_count: entries.length,
+      chunk_count: chunkCount,
+    };
     const outcome = await releases.commitRelease(p, ns.uid, ns.latest_seq, record, action);
     if (outcome === 'committed') return view(p, record);
     await releases.deleteManifest(ns.uid, releaseId, chunkCount);
@@ -63,12 +77,16 @@ async function commit(p: NamespacePath, meta: { name: (ns: NamespaceRecord, at: 
 }
 
 /** Publishes the namespace's current items as a new immutable release. */
-export async function publish(p: NamespacePath, input: { operator: string; release_name?: string | undefined; comment?: string | undefined }): Promise<ReleaseView & { env: string }> {
+export async function publish(
+  p: NamespacePath,
+  input: { operator: string; release_name?: string | undefined; comment?: string | undefined },
+): Promise<ReleaseView & { env: string }> {
   const released = await commit(
     p,
     { name: (_ns, at) => input.release_name ?? `${p.app}.${p.cluster}.${p.namespace}.${stamp(at)}`, operator: input.operator, comment: input.comment ?? '' },
     'publish',
-    async (ns) => (await allPointers(ns.uid)).map((i): ManifestEntry => (i.value === undefined ? [i.sk, i.version, i.hash] : [i.sk, i.version, i.hash, i.value])),
+    async (ns) =>
+      (await allPointers(ns.uid)).map((i): ManifestEntry => (i.value === undefined ? [i.sk, i.version, i.hash] : [i.sk, i.version, i.hash, i.value])),
   );
   return { env: p.env, ...released };
 }
@@ -82,12 +100,21 @@ async function findRelease(ns: NamespaceRecord, id: string): Promise<ReleaseReco
 }
 
 /** Publishes a new release equal to the target's items, named `rollback_to_<release_id>`. */
-export async function rollback(p: NamespacePath, targetId: string, input: { operator: string; comment?: string | undefined }): Promise<ReleaseView & { env: string }> {
+export async function rollback(
+  p: NamespacePath,
+  targetId: string,
+  input: { operator: string; comment?: string | undefined },
+): Promise<ReleaseView & { env: string }> {
   const first = await requireNamespace(p);
   const target = await findRelease(first, targetId);
   if (!target) throw new ConfigNotFoundError('release', targetId);
   const entries = await releases.readManifest(first.uid, target);
-  const released = await commit(p, { name: () => `rollback_to_${targetId}`, operator: input.operator, comment: input.comment ?? '' }, 'rollback', async () => entries);
+  const released = await commit(
+    p,
+    { name: () => `rollback_to_${targetId}`, operator: input.operator, comment: input.comment ?? '' },
+    'rollback',
+    async () => entries,
+  );
   return { env: p.env, ...released };
 }
 
@@ -140,7 +167,10 @@ export async function getLatestRelease(p: NamespacePath, releaseId: string) {
   const latest = await releases.getRelease(ns.uid, ns.latest_seq);
   if (!latest) throw new InternalError(`release ${head.release_id} is missing`);
   const entries = await releases.readManifest(ns.uid, head);
-  const values = await readValues(ns.uid, entries.map(([key, version, , value]) => [key, version, value] as const));
+  const values = await readValues(
+    ns.uid,
+    entries.map(([key, version, , value]) => [key, version, value] as const),
+  );
   const changed = (releaseId && (await changesSince(ns, releaseId, entries))) || { added: [], updated: [], deleted: [] };
   return { env: p.env, ...view(p, latest), items: entries.map(([key]) => ({ key, value: values.get(key) ?? '' })), changed };
 }

@@ -22,7 +22,12 @@ export const ItemKeySchema = z
 export const ItemPathSchema = NamespacePathSchema.extend({ key: ItemKeySchema });
 export const ReleasePathSchema = NamespacePathSchema.extend({ release_id: z.string().max(64, 'must be at most 64 characters') });
 
-export const toNamespace = (p: z.infer<typeof NamespacePathSchema>): NamespacePath => ({ env: p.env, app: p.app_name, cluster: p.cluster_name, namespace: p.namespace_name });
+export const toNamespace = (p: z.infer<typeof NamespacePathSchema>): NamespacePath => ({
+  env: p.env,
+  app: p.app_name,
+  cluster: p.cluster_name,
+  namespace: p.namespace_name,
+});
 
 /** Page/size query with the route's default and maximum size. */
 export function pageQuery(defaultSize: number, maxSize: number) {

@@ -75,7 +75,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     eksClusterName: e.EKS_CLUSTER_NAME,
     allowLoopbackHttp: e.ALLOW_LOOPBACK_HTTP === 'true',
     logLevel: e.LOG_LEVEL,
-    agent: { heartbeatSeconds: e.AGENT_HEARTBEAT_SECONDS, commandWaitSeconds: e.AGENT_COMMAND_WAIT_SECONDS, pollIntervalSeconds: e.AGENT_POLL_INTERVAL_SECONDS },
+    agent: {
+      heartbeatSeconds: e.AGENT_HEARTBEAT_SECONDS,
+      commandWaitSeconds: e.AGENT_COMMAND_WAIT_SECONDS,
+      pollIntervalSeconds: e.AGENT_POLL_INTERVAL_SECONDS,
+    },
     packageCaFile: e.PACKAGE_CA_FILE,
     authCacheSeconds: e.AUTH_CACHE_SECONDS,
     startedAt: new Date(),

@@ -9,9 +9,7 @@ import { config } from './config.js';
 export const dynamo: DynamoDBDocumentClient = DynamoDBDocumentClient.from(
   new DynamoDBClient({
     region: config.region,
-    ...(config.dynamodbEndpoint
-      ? { endpoint: config.dynamodbEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
-      : {}),
+    ...(config.dynamodbEndpoint ? { endpoint: config.dynamodbEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
     maxAttempts: 5,
   }),
   { marshallOptions: { removeUndefinedValues: true } },

@@ -77,13 +77,20 @@ export function renderError(family: Family, error: unknown): ProxyResult {
     helm: () => ({
       success: false,
       error: {
-        code: typeof known?.code === 'string' ? known.code : known instanceof ValidationError ? 'validation_failed' : (HELM_CODES[status] ?? 'internal_server_error'),
+        code:
+          typeof known?.code === 'string'
+            ? known.code
+            : known instanceof ValidationError
+              ? 'validation_failed'
+              : (HELM_CODES[status] ?? 'internal_server_error'),
         message,
         details: known?.details ?? (known instanceof ValidationError && known.field ? `field: ${known.field}` : ''),
       },
     }),
     // The app store answers every error with HTTP 404 (app-store.md: "200或404").
-    appstore: () => ({ ResponseData: { Error: { Code: typeof known?.code === 'string' ? known.code : (APPSTORE_CODES[status] ?? 'SystemError'), Message: message } } }),
+    appstore: () => ({
+      ResponseData: { Error: { Code: typeof known?.code === 'string' ? known.code : (APPSTORE_CODES[status] ?? 'SystemError'), Message: message } },
+    }),
     kvconfig: () => ({ code: status, message, data: null }),
     release: () => ({ code: typeof known?.code === 'number' ? known.code : status * 100, message, data: null }),
   }[family]();

@@ -49,7 +49,11 @@ function familyOf(event: Event): Family {
  * table; JSON body parsing (1 MiB cap); zod validation of body, query and path. The route is found
  * from the event's `resource` and `httpMethod`, which API Gateway and the local gateway both set.
  */
-export function httpHandler<S extends RequestSchemas>(schemas: S, fn: (request: HttpRequest<S>) => Promise<HttpResult>, options: { streaming?: boolean } = {}): HttpHandler {
+export function httpHandler<S extends RequestSchemas>(
+  schemas: S,
+  fn: (request: HttpRequest<S>) => Promise<HttpResult>,
+  options: { streaming?: boolean } = {},
+): HttpHandler {
   const core = async (event: Event): Promise<ProxyResult> => {
     const current = event.route;
     if (!current) throw new Error(`no route for ${event.httpMethod} ${event.resource}`);
@@ -68,7 +72,7 @@ export function httpHandler<S extends RequestSchemas>(schemas: S, fn: (request: 
   // Streaming (API Gateway STREAM mode) lifts the 29 s and 6 MB limits for long polls and large pages.
   const wrapped = middy<Event, ProxyResult>({ streamifyResponse: options.streaming === true })
     .use({
-      before: function resolveRouteBefore(request) {
+      before: function resolveRouteBefore(request: middy.Request<Event, ProxyResult>) {
         request.event.route = routeFor(request.event.httpMethod, request.event.resource);
       },
     })
@@ -86,5 +90,8 @@ export function httpHandler<S extends RequestSchemas>(schemas: S, fn: (request: 
     .use(validate(schemas))
     .handler(core);
 
-  return Object.assign(wrapped as unknown as (event: APIGatewayProxyEvent, context: Context) => Promise<ProxyResult>, { schemas, streaming: options.streaming === true });
+  return Object.assign(wrapped as unknown as (event: APIGatewayProxyEvent, context: Context) => Promise<ProxyResult>, {
+    schemas,
+    streaming: options.streaming === true,
+  });
 }

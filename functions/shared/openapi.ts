@@ -7,11 +7,19 @@ type JsonSchema = Record<string, unknown>;
 const ENVELOPES: Record<Route['family'], { ok: JsonSchema; error: JsonSchema }> = {
   helm: {
     ok: { type: 'object', properties: { success: { const: true }, data: {} }, required: ['success', 'data'] },
-    error: { type: 'object', properties: { success: { const: false }, error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} } } } },
+    error: {
+      type: 'object',
+      properties: { success: { const: false }, error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} } } },
+    },
   },
   appstore: {
     ok: { type: 'object', properties: { ResponseData: {} }, required: ['ResponseData'] },
-    error: { type: 'object', properties: { ResponseData: { type: 'object', properties: { Error: { type: 'object', properties: { Code: { type: 'string' }, Message: { type: 'string' } } } } } } },
+    error: {
+      type: 'object',
+      properties: {
+        ResponseData: { type: 'object', properties: { Error: { type: 'object', properties: { Code: { type: 'string' }, Message: { type: 'string' } } } } },
+      },
+    },
   },
   kvconfig: {
     ok: { type: 'object', properties: { code: { const: 0 }, message: { type: 'string' }, data: {} } },
@@ -67,7 +75,11 @@ export function buildOpenApi(routes: readonly Route[], schemasOf: (route: Route)
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'DevOps control plane', version, description: 'Helm applications, app store, configuration center and release system. Bearer token on every route but the health checks.' },
+    info: {
+      title: 'DevOps control plane',
+      version,
+      description: 'Helm applications, app store, configuration center and release system. Bearer token on every route but the health checks.',
+    },
     components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     security: [{ bearer: [] }],
     paths,

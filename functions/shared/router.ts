@@ -8,10 +8,7 @@ import { familyOfPath, renderError } from './families.js';
 export type Match = { route: Route; pathParameters: Record<string, string> };
 
 export type Resolution =
-  | { kind: 'match'; match: Match }
-  | { kind: 'method-not-allowed'; allowed: string[] }
-  | { kind: 'not-found' }
-  | { kind: 'bad-path'; reason: string };
+  { kind: 'match'; match: Match } | { kind: 'method-not-allowed'; allowed: string[] } | { kind: 'not-found' } | { kind: 'bad-path'; reason: string };
 
 type Compiled = { route: Route; segments: string[] };
 

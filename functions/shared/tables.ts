@@ -21,8 +21,20 @@ export type TableDefinition = Readonly<{
 export const TABLE_DEFINITIONS: readonly TableDefinition[] = [
   { key: 'platform', envVar: 'PLATFORM_TABLE', indexes: ['gsi1'], ttlAttribute: 'expires_at', description: 'users, tokens and platform settings' },
   { key: 'config', envVar: 'CONFIG_TABLE', indexes: ['gsi1'], description: 'configuration center: apps, clusters, namespaces, items, releases' },
-  { key: 'fleet', envVar: 'FLEET_TABLE', indexes: ['gsi1', 'gsi2'], ttlAttribute: 'expires_at', description: 'release system: services, instances, deployments, rollbacks, agent commands' },
-  { key: 'helm', envVar: 'HELM_TABLE', indexes: ['gsi1'], ttlAttribute: 'expires_at', description: 'Helm apps, repositories, clusters, app-store installs, secrets' },
+  {
+    key: 'fleet',
+    envVar: 'FLEET_TABLE',
+    indexes: ['gsi1', 'gsi2'],
+    ttlAttribute: 'expires_at',
+    description: 'release system: services, instances, deployments, rollbacks, agent commands',
+  },
+  {
+    key: 'helm',
+    envVar: 'HELM_TABLE',
+    indexes: ['gsi1'],
+    ttlAttribute: 'expires_at',
+    description: 'Helm apps, repositories, clusters, app-store installs, secrets',
+  },
 ];
 
 export const KEY_ATTRIBUTES = { pk: 'pk', sk: 'sk' } as const;

@@ -21,7 +21,8 @@ export function taskHandler<S extends z.ZodType, R>(schema: S, fn: (input: z.inf
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (event: unknown, context: Context) => {
       const parsed = schema.safeParse(event);
-      if (!parsed.success) throw new InvalidTaskInputError(`invalid task input: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      if (!parsed.success)
+        throw new InvalidTaskInputError(`invalid task input: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
       return fn(parsed.data, context);
     });
 }

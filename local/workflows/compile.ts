@@ -150,11 +150,15 @@ function compileTask(scope: Scope, name: string, state: JsonObject): JsonObject 
   if (typeof resource !== 'string') throw new WorkflowDefinitionError(scope.machine, `Task ${name} needs a Resource string`);
   const waitForTaskToken = resource.endsWith(WAIT_FOR_TASK_TOKEN);
   const base = waitForTaskToken ? resource.slice(0, -WAIT_FOR_TASK_TOKEN.length) : resource;
-  const integration: TaskIntegration = base === LAMBDA_INVOKE ? 'lambda-invoke' : /^\$\{[^}]+\}$/.test(base) || base.startsWith('arn:aws:lambda:') ? 'lambda-function' : 'service';
+  const integration: TaskIntegration =
+    base === LAMBDA_INVOKE ? 'lambda-invoke' : /^\$\{[^}]+\}$/.test(base) || base.startsWith('arn:aws:lambda:') ? 'lambda-function' : 'service';
   const timeoutSeconds = typeof state.TimeoutSeconds === 'number' ? state.TimeoutSeconds : undefined;
   const heartbeatSeconds = typeof state.HeartbeatSeconds === 'number' ? state.HeartbeatSeconds : undefined;
   if (heartbeatSeconds !== undefined && heartbeatSeconds >= (timeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS)) {
-    throw new WorkflowDefinitionError(scope.machine, `Task ${name}: HeartbeatSeconds (${heartbeatSeconds}) must be smaller than TimeoutSeconds (${timeoutSeconds})`);
+    throw new WorkflowDefinitionError(
+      scope.machine,
+      `Task ${name}: HeartbeatSeconds (${heartbeatSeconds}) must be smaller than TimeoutSeconds (${timeoutSeconds})`,
+    );
   }
   scope.tasks.set(name, { stateName: name, resource, integration, waitForTaskToken, timeoutSeconds, heartbeatSeconds });
 
@@ -164,7 +168,11 @@ function compileTask(scope: Scope, name: string, state: JsonObject): JsonObject 
   if (typeof TimeoutSecondsPath === 'string') wrapped['timeoutSeconds.$'] = TimeoutSecondsPath;
   if (typeof HeartbeatSecondsPath === 'string') wrapped['heartbeatSeconds.$'] = HeartbeatSecondsPath;
   const timeout: JsonObject =
-    typeof TimeoutSecondsPath === 'string' ? { TimeoutSecondsPath: '$.timeoutSeconds' } : timeoutSeconds === undefined ? { TimeoutSeconds: DEFAULT_TASK_TIMEOUT_SECONDS } : {};
+    typeof TimeoutSecondsPath === 'string'
+      ? { TimeoutSecondsPath: '$.timeoutSeconds' }
+      : timeoutSeconds === undefined
+        ? { TimeoutSeconds: DEFAULT_TASK_TIMEOUT_SECONDS }
+        : {};
   return { ...rest, ...timeout, Parameters: wrapped };
 }
 

@@ -12,9 +12,7 @@ const ASL_SUFFIX = '.asl.json';
  */
 export async function loadStateMachineDefinitions(directory: string): Promise<Record<string, string>> {
   const files = (await readdir(directory)).filter((file) => file.endsWith(ASL_SUFFIX)).sort();
-  const entries = await Promise.all(
-    files.map(async (file) => [file.slice(0, -ASL_SUFFIX.length), await readFile(join(directory, file), 'utf8')] as const),
-  );
+  const entries = await Promise.all(files.map(async (file) => [file.slice(0, -ASL_SUFFIX.length), await readFile(join(directory, file), 'utf8')] as const));
   return Object.fromEntries(entries);
 }
 

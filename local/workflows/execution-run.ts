@@ -99,7 +99,8 @@ export class ExecutionRun {
     if (outcome.error !== undefined) record.error = outcome.error;
     if (outcome.cause !== undefined) record.cause = outcome.cause;
     const failure = { error: outcome.error, cause: outcome.cause };
-    if (outcome.status === 'SUCCEEDED') history.add('ExecutionSucceeded', { executionSucceededEventDetails: { output: outcome.output, outputDetails: { truncated: false } } });
+    if (outcome.status === 'SUCCEEDED')
+      history.add('ExecutionSucceeded', { executionSucceededEventDetails: { output: outcome.output, outputDetails: { truncated: false } } });
     else if (outcome.status === 'ABORTED') history.add('ExecutionAborted', { executionAbortedEventDetails: failure });
     else if (outcome.status === 'TIMED_OUT') history.add('ExecutionTimedOut', { executionTimedOutEventDetails: failure });
     else history.add('ExecutionFailed', { executionFailedEventDetails: failure });

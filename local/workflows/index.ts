@@ -24,13 +24,6 @@ export { handleSfnRequest } from './sfn-protocol.js';
 export { createSfnServer } from './sfn-server.js';
 export type { ExecutionStore } from './store.js';
 export { MemoryExecutionStore } from './store.js';
-export type {
-  ExecutionStatusChangeEvent,
-  ResolveTask,
-  StoredExecution,
-  StoredHistoryEvent,
-  TaskHandler,
-  WorkflowRunnerOptions,
-} from './types.js';
+export type { ExecutionStatusChangeEvent, ResolveTask, StoredExecution, StoredHistoryEvent, TaskHandler, WorkflowRunnerOptions } from './types.js';
 export type { ExecutionDetailView, ExecutionSummaryView } from './views.js';
 export { executionView, listExecutionsView } from './views.js';

@@ -121,7 +121,8 @@ export class WorkflowRunner {
     await this.ready();
     const { stateMachineArn: machineArn, mapRunArn, statusFilter } = request;
     if (!machineArn && !mapRunArn) throw new ValidationException('Either stateMachineArn or mapRunArn must be given');
-    if (machineArn && !this.machineNames().has(this.machineNameOf(machineArn))) throw new StateMachineDoesNotExist(`State Machine Does Not Exist: '${machineArn}'`);
+    if (machineArn && !this.machineNames().has(this.machineNameOf(machineArn)))
+      throw new StateMachineDoesNotExist(`State Machine Does Not Exist: '${machineArn}'`);
     const machineName = machineArn ? this.machineNameOf(machineArn) : undefined;
     const matching = this.newestFirst().filter(
       (record) =>
@@ -192,7 +193,13 @@ export class WorkflowRunner {
     await Promise.all(this.writes.values());
   }
 
-  private launch(machine: CompiledMachine, arn: string, name: string, input: string, parent: { parentExecutionArn?: string; mapRunArn?: string }): ExecutionRun {
+  private launch(
+    machine: CompiledMachine,
+    arn: string,
+    name: string,
+    input: string,
+    parent: { parentExecutionArn?: string; mapRunArn?: string },
+  ): ExecutionRun {
     const record: StoredExecution = {
       executionArn: arn,
       stateMachineArn: stateMachineArn(this.scope, machine.name),
@@ -215,7 +222,8 @@ export class WorkflowRunner {
       startChild: (parentRun, start) => this.startChild(parentRun, start),
     });
     this.active.set(arn, run);
-    this.persist(record);
+    // Stored in the background: writes per execution are chained, and errors are logged there.
+    void this.persist(record);
     void run.finished.then(async () => {
       if (run.detached) return;
       this.active.delete(arn);
@@ -227,7 +235,10 @@ export class WorkflowRunner {
   private startChild(parent: ExecutionRun, start: ChildStart): ChildExecution {
     const machine = start.spec.processor;
     const arn = executionArn(this.scope, machine.name, start.name);
-    const run = this.launch(machine, arn, start.name, JSON.stringify(start.input), { parentExecutionArn: parent.record.executionArn, mapRunArn: start.mapRunArn });
+    const run = this.launch(machine, arn, start.name, JSON.stringify(start.input), {
+      parentExecutionArn: parent.record.executionArn,
+      mapRunArn: start.mapRunArn,
+    });
     return { executionArn: arn, finished: run.finished, stop: (error, cause) => run.stop(error, cause) };
   }
 

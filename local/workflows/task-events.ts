@@ -20,9 +20,12 @@ export type TaskEvents = Readonly<{
  */
 export function taskEvents(spec: TaskSpec, history: ExecutionHistory, scope: ArnScope): TaskEvents {
   if (spec.integration === 'lambda-function') {
-    const resource = spec.resource.startsWith('arn:') ? spec.resource : `arn:aws:lambda:${scope.region}:${scope.accountId}:function:${placeholderName(spec.resource)}`;
+    const resource = spec.resource.startsWith('arn:')
+      ? spec.resource
+      : `arn:aws:lambda:${scope.region}:${scope.accountId}:function:${placeholderName(spec.resource)}`;
     return {
-      scheduled: (input, timeoutInSeconds) => history.add('LambdaFunctionScheduled', { lambdaFunctionScheduledEventDetails: { resource, input, timeoutInSeconds } }),
+      scheduled: (input, timeoutInSeconds) =>
+        history.add('LambdaFunctionScheduled', { lambdaFunctionScheduledEventDetails: { resource, input, timeoutInSeconds } }),
       started: () => history.add('LambdaFunctionStarted'),
       submitted: () => undefined,
       succeeded: (output) => history.add('LambdaFunctionSucceeded', { lambdaFunctionSucceededEventDetails: { output } }),

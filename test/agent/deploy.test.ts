@@ -21,7 +21,11 @@ describe('agent deploy', () => {
     const first = await deploy('deploy-ok', '1.0.0', v1);
     expect(first.result).toMatchObject({ status: 'completed', version: '1.0.0', error_message: null });
 
-    const v2 = h.packages.addPackage('2.0.0', { 'app.txt': 'two', 'lib/util.sh': 'echo util' }, markerHooks('2.0.0', { start: { command: 'env | grep ^DEPLOY_ | sort > "$DEPLOY_DIR/start-env" && echo "start output for $DEPLOY_VERSION"' } }));
+    const v2 = h.packages.addPackage(
+      '2.0.0',
+      { 'app.txt': 'two', 'lib/util.sh': 'echo util' },
+      markerHooks('2.0.0', { start: { command: 'env | grep ^DEPLOY_ | sort > "$DEPLOY_DIR/start-env" && echo "start output for $DEPLOY_VERSION"' } }),
+    );
     const { command, result } = await deploy('deploy-ok', '2.0.0', v2);
 
     expect(result).toMatchObject({ status: 'completed', version: '2.0.0', error_message: null });
@@ -53,7 +57,11 @@ describe('agent deploy', () => {
   it('completes when a start hook leaves a daemon running, and the daemon keeps running', async () => {
     const agent = await agentFor('deploy-daemon');
     // The daemon inherits the hook's stdout: the agent must not wait for that pipe to close.
-    const published = h.packages.addPackage('1.5.0', { 'app.txt': 'daemon' }, { hooks: { start: { command: 'sleep 120 & echo $! > "$DEPLOY_DIR/daemon.pid"; echo started' } } });
+    const published = h.packages.addPackage(
+      '1.5.0',
+      { 'app.txt': 'daemon' },
+      { hooks: { start: { command: 'sleep 120 & echo $! > "$DEPLOY_DIR/daemon.pid"; echo started' } } },
+    );
     const { result } = await deploy('deploy-daemon', '1.5.0', published);
     const daemon = Number(await readFile(join(agent.dir, 'daemon.pid'), 'utf8'));
     try {
@@ -80,7 +88,11 @@ describe('agent deploy', () => {
   it('reverts current and restarts the previous release when validate fails', async () => {
     const agent = await agentFor('deploy-validate');
     await deploy('deploy-validate', '1.0.0', h.packages.addPackage('1.0.0', { 'app.txt': 'one' }, markerHooks('1.0.0')));
-    const bad = h.packages.addPackage('4.0.0', { 'app.txt': 'four' }, markerHooks('4.0.0', { validate: { command: 'echo "health check said no" >&2; exit 3' } }));
+    const bad = h.packages.addPackage(
+      '4.0.0',
+      { 'app.txt': 'four' },
+      markerHooks('4.0.0', { validate: { command: 'echo "health check said no" >&2; exit 3' } }),
+    );
     const { result } = await deploy('deploy-validate', '4.0.0', bad);
 
     expect(result).toMatchObject({ status: 'failed', version: '1.0.0' });
@@ -92,7 +104,11 @@ describe('agent deploy', () => {
 
   it('kills a hook that passes its timeout and names the timeout', async () => {
     const agent = await agentFor('deploy-timeout');
-    const slow = h.packages.addPackage('5.0.0', { 'app.txt': 'five' }, { hooks: { before_install: { command: 'echo waiting; sleep 30', timeout_seconds: 1 } } });
+    const slow = h.packages.addPackage(
+      '5.0.0',
+      { 'app.txt': 'five' },
+      { hooks: { before_install: { command: 'echo waiting; sleep 30', timeout_seconds: 1 } } },
+    );
     const { result } = await deploy('deploy-timeout', '5.0.0', slow);
 
     expect(result).toMatchObject({ status: 'failed', version: '0.9.0' });
@@ -113,7 +129,13 @@ describe('agent deploy', () => {
 
   it('refuses a package with an entry escaping the release folder', async () => {
     const agent = await agentFor('deploy-escape');
-    const evil = h.packages.addTarball('evil.tar.gz', buildTarGz([{ path: 'app.txt', content: 'ok' }, { path: '../../escaped.txt', content: 'gotcha' }]));
+    const evil = h.packages.addTarball(
+      'evil.tar.gz',
+      buildTarGz([
+        { path: 'app.txt', content: 'ok' },
+        { path: '../../escaped.txt', content: 'gotcha' },
+      ]),
+    );
     const { result } = await deploy('deploy-escape', '7.0.0', evil);
 
     expect(result.status).toBe('failed');

@@ -135,7 +135,8 @@ export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeAp
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const bodiesOf = (path: string, instance?: string) => calls.filter((call) => call.path === path && (instance === undefined || call.body?.instance_id === instance)).map((call) => call.body);
+  const bodiesOf = (path: string, instance?: string) =>
+    calls.filter((call) => call.path === path && (instance === undefined || call.body?.instance_id === instance)).map((call) => call.body);
 
   return {
     url,
@@ -173,7 +174,13 @@ export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeAp
     async waitForResult(commandId, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;
       while (!results.has(commandId)) {
-        if (Date.now() > deadline) throw new Error(`no result for ${commandId} within ${timeoutMs} ms; calls: ${calls.slice(-10).map((call) => `${call.method} ${call.path}`).join(', ')}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `no result for ${commandId} within ${timeoutMs} ms; calls: ${calls
+              .slice(-10)
+              .map((call) => `${call.method} ${call.path}`)
+              .join(', ')}`,
+          );
         await new Promise((wake) => setTimeout(wake, 50));
       }
       return results.get(commandId)!;

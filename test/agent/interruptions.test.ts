@@ -69,7 +69,10 @@ describe('agent interruptions', () => {
     expect(agent.currentTarget()).toBe('releases/1.0.0');
     const state = JSON.parse(await readFile(join(agent.dir, 'state.json'), 'utf8'));
     expect(state.in_flight).toBeNull();
-    await waitFor('the pending result cleared from state.json', async () => JSON.parse(await readFile(join(agent.dir, 'state.json'), 'utf8')).pending_results.length === 0);
+    await waitFor(
+      'the pending result cleared from state.json',
+      async () => JSON.parse(await readFile(join(agent.dir, 'state.json'), 'utf8')).pending_results.length === 0,
+    );
   });
 
   it('on SIGTERM interrupts the running command, reverts it and reports it failed before exiting', async () => {
@@ -80,7 +83,11 @@ describe('agent interruptions', () => {
 
     expect(await agent.stop()).toBe(0);
 
-    expect(h.api.results.get(deploy.command_id)).toMatchObject({ status: 'failed', version: '1.0.0', error_message: expect.stringContaining('agent stopped while the command was running') });
+    expect(h.api.results.get(deploy.command_id)).toMatchObject({
+      status: 'failed',
+      version: '1.0.0',
+      error_message: expect.stringContaining('agent stopped while the command was running'),
+    });
     expect(isAlive(pid)).toBe(false);
     expect(agent.currentTarget()).toBe('releases/1.0.0');
     expect(h.api.heartbeats('sigterm-1').at(-1)).toMatchObject({ state: 'stopped', version: '1.0.0' });
@@ -88,7 +95,11 @@ describe('agent interruptions', () => {
 
   it('delivers the result once the API comes back from an outage', async () => {
     const agent = await agentWithV1('outage-1');
-    const v2 = h.packages.addPackage('2.0.2', { 'app.txt': 'two' }, { hooks: { start: { command: `while [ ! -f "$DEPLOY_DIR/go" ]; do sleep 0.05; done; echo started` } } });
+    const v2 = h.packages.addPackage(
+      '2.0.2',
+      { 'app.txt': 'two' },
+      { hooks: { start: { command: `while [ ! -f "$DEPLOY_DIR/go" ]; do sleep 0.05; done; echo started` } } },
+    );
     const deploy = h.api.send('outage-1', { type: 'deploy', version: '2.0.2', package_url: v2.url, sha256: v2.sha256 });
     await waitFor('the ack', () => h.api.acks().includes(deploy.command_id));
 

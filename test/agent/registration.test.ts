@@ -26,7 +26,15 @@ describe('agent registration and heartbeats', () => {
     await agentFor('reg-1', { host: '10.0.0.7', port: 8080, version: 'v1.2.2', metadata: { region: 'us-west-1', zone: 'us-west-1a' } });
 
     const registration = await waitFor('a registration', () => api.registrations('reg-1')[0]);
-    expect(registration).toEqual({ service: 'search', instance_id: 'reg-1', host: '10.0.0.7', port: 8080, version: 'v1.2.2', state: 'running', metadata: { region: 'us-west-1', zone: 'us-west-1a' } });
+    expect(registration).toEqual({
+      service: 'search',
+      instance_id: 'reg-1',
+      host: '10.0.0.7',
+      port: 8080,
+      version: 'v1.2.2',
+      state: 'running',
+      metadata: { region: 'us-west-1', zone: 'us-west-1a' },
+    });
     await waitFor('two heartbeats', () => api.heartbeats('reg-1').length >= 2);
     expect(api.heartbeats('reg-1')[0]).toEqual({ service: 'search', instance_id: 'reg-1', version: 'v1.2.2', state: 'running' });
     expect(api.calls.some((call) => call.path === '/v1/agent/commands')).toBe(true);

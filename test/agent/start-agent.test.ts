@@ -25,7 +25,9 @@ describe('startAgent (in-process agents)', () => {
     const dispatcher = createDispatcher(packages.caPem);
     const instances = Array.from({ length: 25 }, (_, index) => `light-${index}`);
     const agents = await Promise.all(
-      instances.map((instance) => startAgent({ api: api.url, token: api.token, service: 'fleet', instanceId: instance, dir: join(root, instance), dispatcher, logLevel: 'silent' })),
+      instances.map((instance) =>
+        startAgent({ api: api.url, token: api.token, service: 'fleet', instanceId: instance, dir: join(root, instance), dispatcher, logLevel: 'silent' }),
+      ),
     );
     try {
       await Promise.all(agents.map((agent) => agent.registered));
@@ -73,10 +75,21 @@ describe('parseAgentOptions', () => {
       AGENT_METADATA: 'region=us-west-1, zone=us-west-1a',
     });
 
-    expect(options).toMatchObject({ api: 'https://api.example.com/prod', token: 'secret', service: 'from-flag', instanceId: 'i-1', dir: '/srv/agent', port: 8080, version: 'v1.2.3', metadata: { region: 'us-west-1', zone: 'us-west-1a' } });
+    expect(options).toMatchObject({
+      api: 'https://api.example.com/prod',
+      token: 'secret',
+      service: 'from-flag',
+      instanceId: 'i-1',
+      dir: '/srv/agent',
+      port: 8080,
+      version: 'v1.2.3',
+      metadata: { region: 'us-west-1', zone: 'us-west-1a' },
+    });
   });
 
   it('names every bad flag and its variable', async () => {
-    await expect(parseAgentOptions(['--api', 'ftp://x', '--port', '70000', '--metadata', 'novalue'], {})).rejects.toThrow(/--api \(or AGENT_API\)[\s\S]*--port \(or AGENT_PORT\)[\s\S]*--metadata \(or AGENT_METADATA\)/);
+    await expect(parseAgentOptions(['--api', 'ftp://x', '--port', '70000', '--metadata', 'novalue'], {})).rejects.toThrow(
+      /--api \(or AGENT_API\)[\s\S]*--port \(or AGENT_PORT\)[\s\S]*--metadata \(or AGENT_METADATA\)/,
+    );
   });
 });

@@ -9,7 +9,7 @@ export type AgentHarness = {
   api: FakeApi;
   packages: PackageServer;
   /** Spawns a real agent of `service` against the fake API and waits for its registration. */
-  agentFor(instance: string): Promise<SpawnedAgent>;
+  agentFor: (instance: string) => Promise<SpawnedAgent>;
 };
 
 /**
@@ -20,7 +20,14 @@ export function useAgentHarness(service: string, version?: string): AgentHarness
   const agents: SpawnedAgent[] = [];
   const harness = {
     agentFor: async (instance: string) => {
-      const agent = await spawnAgent({ api: harness.api.url, token: harness.api.token, service, instance, caFile: harness.packages.caFile, ...(version ? { version } : {}) });
+      const agent = await spawnAgent({
+        api: harness.api.url,
+        token: harness.api.token,
+        service,
+        instance,
+        caFile: harness.packages.caFile,
+        ...(version ? { version } : {}),
+      });
       agents.push(agent);
       await waitFor(`${instance} registered`, () => harness.api.registrations(instance).length > 0);
       return agent;
@@ -44,7 +51,9 @@ export function useAgentHarness(service: string, version?: string): AgentHarness
  * single hooks.
  */
 export function markerHooks(version: string, overrides: DeployJsonSpec['hooks'] = {}): DeployJsonSpec {
-  const marker = (hook: string): HookSpec => ({ command: `echo "${hook} ${version}" >> "$DEPLOY_DIR/markers.log" && echo "${hook} output for $DEPLOY_VERSION"` });
+  const marker = (hook: string): HookSpec => ({
+    command: `echo "${hook} ${version}" >> "$DEPLOY_DIR/markers.log" && echo "${hook} output for $DEPLOY_VERSION"`,
+  });
   return {
     hooks: {
       stop: marker('stop'),

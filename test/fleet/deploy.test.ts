@@ -5,14 +5,25 @@ const fleet = useFleet('user-service', 3);
 
 describe('deploy to every instance', () => {
   it('runs the package on all instances through their fleet.agents and records it everywhere', async () => {
-    const release = fleet.pkg.addPackage('v1.1.0', { 'app.txt': 'hello 1.1.0', 'start.sh': '#!/bin/sh\necho "starting $DEPLOY_VERSION"\n' }, { hooks: { start: { command: './start.sh', timeout_seconds: 10 }, validate: { command: 'test -f app.txt' } } });
-    const started = await fleet.rt.call('POST', '/v1/deploy/execute', { body: { service: 'user-service', version: 'v1.1.0', instances: fleet.ids, package_url: release.url, deploy_id: 'deploy-all-1', sha256: release.sha256 } });
+    const release = fleet.pkg.addPackage(
+      'v1.1.0',
+      { 'app.txt': 'hello 1.1.0', 'start.sh': '#!/bin/sh\necho "starting $DEPLOY_VERSION"\n' },
+      { hooks: { start: { command: './start.sh', timeout_seconds: 10 }, validate: { command: 'test -f app.txt' } } },
+    );
+    const started = await fleet.rt.call('POST', '/v1/deploy/execute', {
+      body: { service: 'user-service', version: 'v1.1.0', instances: fleet.ids, package_url: release.url, deploy_id: 'deploy-all-1', sha256: release.sha256 },
+    });
     expect(started.status, started.text).toBe(200);
-    expect(started.body).toMatchObject({ code: 200, message: 'deployment started successfully', data: { deploy_id: 'deploy-all-1', service: 'user-service', version: 'v1.1.0', status: 'started', total_instances: 3 } });
+    expect(started.body).toMatchObject({
+      code: 200,
+      message: 'deployment started successfully',
+      data: { deploy_id: 'deploy-all-1', service: 'user-service', version: 'v1.1.0', status: 'started', total_instances: 3 },
+    });
 
     const status = await untilEnded(fleet.rt, '/v1/deploy/status/deploy-all-1');
     expect(status).toMatchObject({ status: 'completed', progress: { total: 3, completed: 3, failed: 0, pending: 0 } });
-    for (const row of status.instances) expect(row).toMatchObject({ status: 'completed', current_version: 'v1.1.0', target_version: 'v1.1.0', error_message: null });
+    for (const row of status.instances)
+      expect(row).toMatchObject({ status: 'completed', current_version: 'v1.1.0', target_version: 'v1.1.0', error_message: null });
     expect(status.instances[0].output_tail).toContain('starting v1.1.0');
     for (const agent of fleet.agents) expect(agent.currentVersion()).toBe('v1.1.0');
 
@@ -27,8 +38,26 @@ describe('deploy to every instance', () => {
 describe('retries and failures', () => {
   it('retries an attempt whose hook failed and completes on the next one', async () => {
     // The validate hook fails the first time on each instance (marker in the agent's folder).
-    const release = fleet.pkg.addPackage('v1.2.0', { 'app.txt': '1.2.0' }, { hooks: { validate: { command: 'if [ -f ../../validated-once ]; then echo "validate ok"; else touch ../../validated-once; echo "not yet" >&2; exit 3; fi' } } });
-    await fleet.rt.call('POST', '/v1/deploy/execute', { body: { service: 'user-service', version: 'v1.2.0', instances: [fleet.ids[0]], package_url: release.url, deploy_id: 'deploy-retry-1', retry_count: 2, timeout: 30 } });
+    const release = fleet.pkg.addPackage(
+      'v1.2.0',
+      { 'app.txt': '1.2.0' },
+      {
+        hooks: {
+          validate: { command: 'if [ -f ../../validated-once ]; then echo "validate ok"; else touch ../../validated-once; echo "not yet" >&2; exit 3; fi' },
+        },
+      },
+    );
+    await fleet.rt.call('POST', '/v1/deploy/execute', {
+      body: {
+        service: 'user-service',
+        version: 'v1.2.0',
+        instances: [fleet.ids[0]],
+        package_url: release.url,
+        deploy_id: 'deploy-retry-1',
+        retry_count: 2,
+        timeout: 30,
+      },
+    });
     const status = await untilEnded(fleet.rt, '/v1/deploy/status/deploy-retry-1');
     expect(status.status).toBe('completed');
     expect(status.instances[0]).toMatchObject({ status: 'completed', attempts: 2, current_version: 'v1.2.0' });
@@ -37,7 +66,17 @@ describe('retries and failures', () => {
 
   it('fails the instance with the hook output once retries are exhausted', async () => {
     const release = fleet.pkg.addPackage('v1.3.0', { 'app.txt': '1.3.0' }, { hooks: { validate: { command: 'echo "health check failed: 503" >&2; exit 7' } } });
-    await fleet.rt.call('POST', '/v1/deploy/execute', { body: { service: 'user-service', version: 'v1.3.0', instances: [fleet.ids[1]], package_url: release.url, deploy_id: 'deploy-fail-1', retry_count: 1, timeout: 30 } });
+    await fleet.rt.call('POST', '/v1/deploy/execute', {
+      body: {
+        service: 'user-service',
+        version: 'v1.3.0',
+        instances: [fleet.ids[1]],
+        package_url: release.url,
+        deploy_id: 'deploy-fail-1',
+        retry_count: 1,
+        timeout: 30,
+      },
+    });
     const status = await untilEnded(fleet.rt, '/v1/deploy/status/deploy-fail-1');
     expect(status).toMatchObject({ status: 'failed', progress: { total: 1, completed: 0, failed: 1 } });
     expect(status.instances[0]).toMatchObject({ status: 'failed', attempts: 2, target_version: 'v1.3.0' });
@@ -54,7 +93,18 @@ describe('retries and failures', () => {
 describe('stop_on_failure', () => {
   it('stops dispatching new instances after the first failure', async () => {
     const broken = fleet.pkg.addPackage('v1.6.0', { 'app.txt': '1.6.0' }, { hooks: { validate: { command: 'echo "broken build" >&2; exit 1' } } });
-    await fleet.rt.call('POST', '/v1/deploy/execute', { body: { service: 'user-service', version: 'v1.6.0', instances: fleet.ids, package_url: broken.url, deploy_id: 'deploy-stop-1', max_concurrency: 1, stop_on_failure: true, retry_count: 0 } });
+    await fleet.rt.call('POST', '/v1/deploy/execute', {
+      body: {
+        service: 'user-service',
+        version: 'v1.6.0',
+        instances: fleet.ids,
+        package_url: broken.url,
+        deploy_id: 'deploy-stop-1',
+        max_concurrency: 1,
+        stop_on_failure: true,
+        retry_count: 0,
+      },
+    });
     const status = await untilEnded(fleet.rt, '/v1/deploy/status/deploy-stop-1');
     expect(status.status).toBe('failed');
     expect(status.progress).toMatchObject({ total: 3, failed: 1, completed: 0, cancelled: 2 });
@@ -81,8 +131,12 @@ describe('deploy_id idempotency and conflicts', () => {
 
   it('refuses a second operation on a busy instance with 409, unless a rollback forces it', async () => {
     const slow = fleet.pkg.addPackage('v1.5.0', { 'app.txt': '1.5.0' }, { hooks: { start: { command: 'sleep 3', timeout_seconds: 10 } } });
-    await fleet.rt.call('POST', '/v1/deploy/execute', { body: { service: 'user-service', version: 'v1.5.0', instances: [fleet.ids[0]], package_url: slow.url, deploy_id: 'deploy-busy-1' } });
-    const second = await fleet.rt.call('POST', '/v1/deploy/execute', { body: { service: 'user-service', version: 'v1.5.0', instances: [fleet.ids[0], fleet.ids[1]], package_url: slow.url, deploy_id: 'deploy-busy-2' } });
+    await fleet.rt.call('POST', '/v1/deploy/execute', {
+      body: { service: 'user-service', version: 'v1.5.0', instances: [fleet.ids[0]], package_url: slow.url, deploy_id: 'deploy-busy-1' },
+    });
+    const second = await fleet.rt.call('POST', '/v1/deploy/execute', {
+      body: { service: 'user-service', version: 'v1.5.0', instances: [fleet.ids[0], fleet.ids[1]], package_url: slow.url, deploy_id: 'deploy-busy-2' },
+    });
     expect(second.status).toBe(409);
     expect(second.body.code).toBe(40900);
     expect(second.body.message).toContain(`${fleet.ids[0]} is in deploy-busy-1`);

@@ -19,17 +19,44 @@ export async function until<T>(read: () => Promise<T>, done: (value: T) => boole
 }
 
 /** A fleet of real agent processes of one service, registered with the API. */
-export async function startFleet(rt: TestRuntime, pkg: PackageServer, service: string, count: number, version = 'v1.0.0'): Promise<{ agents: SpawnedAgent[]; token: string; ids: string[] }> {
+export async function startFleet(
+  rt: TestRuntime,
+  pkg: PackageServer,
+  service: string,
+  count: number,
+  version = 'v1.0.0',
+): Promise<{ agents: SpawnedAgent[]; token: string; ids: string[] }> {
   const token = (await rt.call('POST', '/admin/users', { body: { name: `agent-${service}`, role: 'operator' } })).body.data.token as string;
   const ids = Array.from({ length: count }, (_, i) => `${service}-${i + 1}`);
-  const agents = await Promise.all(ids.map((instance, i) => spawnAgent({ api: rt.url, token, service, instance, caFile: pkg.caFile, version, host: `10.0.0.${i + 1}`, port: 8080, metadata: { region: 'us-west-1', zone: `us-west-1${'abc'[i % 3]}` } })));
-  await until(() => rt.call('GET', `/v1/service/${service}/instances`), (r) => r.body?.data?.total === count);
+  const agents = await Promise.all(
+    ids.map((instance, i) =>
+      spawnAgent({
+        api: rt.url,
+        token,
+        service,
+        instance,
+        caFile: pkg.caFile,
+        version,
+        host: `10.0.0.${i + 1}`,
+        port: 8080,
+        metadata: { region: 'us-west-1', zone: `us-west-1${'abc'[i % 3]}` },
+      }),
+    ),
+  );
+  await until(
+    () => rt.call('GET', `/v1/service/${service}/instances`),
+    (r) => r.body?.data?.total === count,
+  );
   return { agents, token, ids };
 }
 
 /** Waits until the operation has ended and returns its status. */
 export async function untilEnded(rt: TestRuntime, path: string, timeoutMs = 90_000) {
-  const reply = await until(() => rt.call('GET', path), (r) => ['completed', 'failed', 'cancelled'].includes(r.body?.data?.status) && r.body.data.progress.pending === 0 && r.body.data.progress.in_progress === 0, timeoutMs);
+  const reply = await until(
+    () => rt.call('GET', path),
+    (r) => ['completed', 'failed', 'cancelled'].includes(r.body?.data?.status) && r.body.data.progress.pending === 0 && r.body.data.progress.in_progress === 0,
+    timeoutMs,
+  );
   expect(reply.status).toBe(200);
   return reply.body.data;
 }

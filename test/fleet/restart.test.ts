@@ -24,8 +24,13 @@ describe('the local runtime restarting mid-deployment', () => {
     ({ agents } = await startFleet(first, pkg, 'cart-service', 2));
     const slow = pkg.addPackage('v3.0.0', { 'app.txt': '3.0.0' }, { hooks: { start: { command: 'sleep 20', timeout_seconds: 60 } } });
     const ids = ['cart-service-1', 'cart-service-2'];
-    await first.call('POST', '/v1/deploy/execute', { body: { service: 'cart-service', version: 'v3.0.0', instances: ids, package_url: slow.url, deploy_id: 'deploy-restart', max_concurrency: 1, timeout: 60 } });
-    await until(() => first.call('GET', '/v1/deploy/status/deploy-restart'), (r) => r.body.data.progress.in_progress === 1);
+    await first.call('POST', '/v1/deploy/execute', {
+      body: { service: 'cart-service', version: 'v3.0.0', instances: ids, package_url: slow.url, deploy_id: 'deploy-restart', max_concurrency: 1, timeout: 60 },
+    });
+    await until(
+      () => first.call('GET', '/v1/deploy/status/deploy-restart'),
+      (r) => r.body.data.progress.in_progress === 1,
+    );
     await first.close();
 
     const second = await startTestRuntime({ ...options, dynamodbEndpoint: first.dynamodbEndpoint, adminToken: first.adminToken });
@@ -39,7 +44,9 @@ describe('the local runtime restarting mid-deployment', () => {
       }
       // The instances are free: a new deployment can take them.
       const next = pkg.addPackage('v3.0.1', { 'app.txt': '3.0.1' });
-      const again = await second.call('POST', '/v1/deploy/execute', { body: { service: 'cart-service', version: 'v3.0.1', instances: ids, package_url: next.url, deploy_id: 'deploy-after-restart' } });
+      const again = await second.call('POST', '/v1/deploy/execute', {
+        body: { service: 'cart-service', version: 'v3.0.1', instances: ids, package_url: next.url, deploy_id: 'deploy-after-restart' },
+      });
       expect(again.status, again.text).toBe(200);
       expect((await untilEnded(second, '/v1/deploy/status/deploy-after-restart')).status).toBe('completed');
     } finally {

@@ -4,7 +4,9 @@ import { until, untilEnded, useFleet } from './helpers.js';
 
 async function deploy(ctx: FleetContext, version: string, id: string) {
   const release = ctx.pkg.addPackage(version, { 'app.txt': version });
-  const reply = await ctx.rt.call('POST', '/v1/deploy/execute', { body: { service: 'pay-service', version, instances: ctx.ids, package_url: release.url, deploy_id: id, max_concurrency: 2 } });
+  const reply = await ctx.rt.call('POST', '/v1/deploy/execute', {
+    body: { service: 'pay-service', version, instances: ctx.ids, package_url: release.url, deploy_id: id, max_concurrency: 2 },
+  });
   expect(reply.status, reply.text).toBe(200);
   expect((await untilEnded(ctx.rt, `/v1/deploy/status/${id}`)).status).toBe('completed');
 }
@@ -17,11 +19,22 @@ const fleet = useFleet('pay-service', 3, async (ctx) => {
 describe('rollback', () => {
   it('rolls one instance back to a kept version without downloading it again', async () => {
     const started = await fleet.rt.call('POST', '/v1/rollback/instance', { body: { instance_id: fleet.ids[0], target_version: 'v1.1.0' } });
-    expect(started.body).toMatchObject({ code: 200, message: 'rollback started successfully', data: { instance_id: fleet.ids[0], target_version: 'v1.1.0', status: 'started' } });
+    expect(started.body).toMatchObject({
+      code: 200,
+      message: 'rollback started successfully',
+      data: { instance_id: fleet.ids[0], target_version: 'v1.1.0', status: 'started' },
+    });
     const id = started.body.data.rollback_id as string;
     expect(id).toMatch(/^rollback-/);
     const status = await untilEnded(fleet.rt, `/v1/rollback/status/${id}`);
-    expect(status).toMatchObject({ rollback_id: id, service: 'pay-service', target_version: 'v1.1.0', rollback_type: 'single', status: 'completed', progress: { total: 1, completed: 1, failed: 0, pending: 0 } });
+    expect(status).toMatchObject({
+      rollback_id: id,
+      service: 'pay-service',
+      target_version: 'v1.1.0',
+      rollback_type: 'single',
+      status: 'completed',
+      progress: { total: 1, completed: 1, failed: 0, pending: 0 },
+    });
     expect(status.instances[0]).toMatchObject({ instance_id: fleet.ids[0], status: 'completed', current_version: 'v1.1.0', target_version: 'v1.1.0' });
     expect(fleet.agents[0]?.currentVersion()).toBe('v1.1.0');
     expect(status.instances[0].output_tail).toContain('without downloading');
@@ -38,7 +51,9 @@ describe('rollback', () => {
   });
 
   it('finds the recorded package of a deployed version for a batch rollback without package_url', async () => {
-    const started = await fleet.rt.call('POST', '/v1/rollback/batch', { body: { service: 'pay-service', target_version: 'v1.2.0', instances: [fleet.ids[1], fleet.ids[2]] } });
+    const started = await fleet.rt.call('POST', '/v1/rollback/batch', {
+      body: { service: 'pay-service', target_version: 'v1.2.0', instances: [fleet.ids[1], fleet.ids[2]] },
+    });
     expect(started.status).toBe(200);
     expect((await untilEnded(fleet.rt, `/v1/rollback/status/${started.body.data.rollback_id}`)).status).toBe('completed');
     const unknown = await fleet.rt.call('POST', '/v1/rollback/batch', { body: { service: 'pay-service', target_version: 'v0.9.0' } });
@@ -53,7 +68,12 @@ describe('fleet reads after deploys and rollbacks', () => {
   it('keeps every deploy and rollback in the instance version history, newest first', async () => {
     const history = await fleet.rt.call('GET', `/v1/instance/${fleet.ids[0]}/version-history`);
     expect(history.body.data.total).toBe(4);
-    expect(history.body.data.history.map((h: { action: string; version: string; status: string }) => `${h.action} ${h.version} ${h.status}`)).toEqual(['rollback v1.0.0 success', 'rollback v1.1.0 success', 'deploy v1.2.0 success', 'deploy v1.1.0 success']);
+    expect(history.body.data.history.map((h: { action: string; version: string; status: string }) => `${h.action} ${h.version} ${h.status}`)).toEqual([
+      'rollback v1.0.0 success',
+      'rollback v1.1.0 success',
+      'deploy v1.2.0 success',
+      'deploy v1.1.0 success',
+    ]);
     const paged = await fleet.rt.call('GET', `/v1/instance/${fleet.ids[0]}/version-history?limit=1&offset=1`);
     expect(paged.body.data.history).toHaveLength(1);
     expect(paged.body.data.history[0].version).toBe('v1.1.0');
@@ -85,7 +105,11 @@ describe('fleet reads after deploys and rollbacks', () => {
     expect((await fleet.rt.call('GET', '/v1/stats?period=2h')).status).toBe(400);
     // Three missed heartbeats make an instance unhealthy.
     await fleet.agents[2]?.kill();
-    const after = await until(() => fleet.rt.call('GET', '/v1/stats'), (r) => r.body.data.instances.unhealthy === 1, 30_000);
+    const after = await until(
+      () => fleet.rt.call('GET', '/v1/stats'),
+      (r) => r.body.data.instances.unhealthy === 1,
+      30_000,
+    );
     expect(after.body.data.instances).toEqual({ total: 3, healthy: 2, unhealthy: 1 });
     const unhealthy = await fleet.rt.call('GET', '/v1/service/pay-service/instances?status=unhealthy');
     expect(unhealthy.body.data.instances.map((i: { instance_id: string }) => i.instance_id)).toEqual([fleet.ids[2]]);

@@ -68,12 +68,34 @@ export async function spawnAgent(options: SpawnAgentOptions): Promise<SpawnedAge
   let child: ChildProcess | null = null;
   let exited: Promise<number | null> = Promise.resolve(null);
 
-  const args = ['--import', 'tsx', 'agent/cli.ts', '--api', options.api, '--token', options.token, '--service', options.service, '--instance', options.instance, '--dir', dir, '--log-level', options.logLevel ?? 'debug'];
+  const args = [
+    '--import',
+    'tsx',
+    'agent/cli.ts',
+    '--api',
+    options.api,
+    '--token',
+    options.token,
+    '--service',
+    options.service,
+    '--instance',
+    options.instance,
+    '--dir',
+    dir,
+    '--log-level',
+    options.logLevel ?? 'debug',
+  ];
   if (options.caFile) args.push('--ca', options.caFile);
   if (options.version) args.push('--version', options.version);
   if (options.host) args.push('--host', options.host);
   if (options.port !== undefined) args.push('--port', String(options.port));
-  if (options.metadata) args.push('--metadata', Object.entries(options.metadata).map(([key, value]) => `${key}=${value}`).join(','));
+  if (options.metadata)
+    args.push(
+      '--metadata',
+      Object.entries(options.metadata)
+        .map(([key, value]) => `${key}=${value}`)
+        .join(','),
+    );
   // Flags are the whole configuration: AGENT_* variables of the test run must not leak in.
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('AGENT_')));
 
@@ -125,8 +147,13 @@ export async function spawnAgent(options: SpawnAgentOptions): Promise<SpawnedAge
         const found = lines.find(test);
         if (found) return found;
         if (Date.now() > deadline) {
-          const tail = lines.slice(-15).map((line) => JSON.stringify(line)).join('\n');
-          throw new Error(`agent log line ${typeof match === 'string' ? match : 'matching predicate'} not seen within ${timeoutMs} ms; last lines:\n${tail}\nstderr: ${stderr.slice(-2000)}`);
+          const tail = lines
+            .slice(-15)
+            .map((line) => JSON.stringify(line))
+            .join('\n');
+          throw new Error(
+            `agent log line ${typeof match === 'string' ? match : 'matching predicate'} not seen within ${timeoutMs} ms; last lines:\n${tail}\nstderr: ${stderr.slice(-2000)}`,
+          );
         }
         await new Promise((wake) => setTimeout(wake, 50));
       }

@@ -14,7 +14,10 @@ import { generate } from 'selfsigned';
 
 export type HookSpec = { command: string; timeout_seconds?: number };
 /** What `deploy.json` may hold; loosely typed so tests can also write invalid ones. */
-export type DeployJsonSpec = { hooks?: Partial<Record<'stop' | 'before_install' | 'after_install' | 'start' | 'validate', HookSpec>> } & Record<string, unknown>;
+export type DeployJsonSpec = { hooks?: Partial<Record<'stop' | 'before_install' | 'after_install' | 'start' | 'validate', HookSpec>> } & Record<
+  string,
+  unknown
+>;
 
 export type TarEntry =
   | { path: string; type?: 'file'; content: string | Buffer; mode?: number }
@@ -69,7 +72,14 @@ export async function createLocalhostCertificate(): Promise<{ key: string; cert:
       { name: 'basicConstraints', cA: false },
       { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
       { name: 'extKeyUsage', serverAuth: true },
-      { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }, { type: 7, ip: '::1' }] },
+      {
+        name: 'subjectAltName',
+        altNames: [
+          { type: 2, value: 'localhost' },
+          { type: 7, ip: '127.0.0.1' },
+          { type: 7, ip: '::1' },
+        ],
+      },
     ],
   });
   return { key: pems.private, cert: pems.cert, caPem: ca.cert };

@@ -7,7 +7,11 @@ import { startRuntime } from '../../local/runtime.js';
 export type TestRuntime = Runtime & { adminToken: string; call: Caller };
 
 export type Reply = { status: number; headers: Headers; body: any; text: string };
-export type Caller = (method: string, path: string, options?: { token?: string | null; body?: unknown; rawBody?: string; headers?: Record<string, string> }) => Promise<Reply>;
+export type Caller = (
+  method: string,
+  path: string,
+  options?: { token?: string | null; body?: unknown; rawBody?: string; headers?: Record<string, string> },
+) => Promise<Reply>;
 
 /**
  * Starts the local cloud for one test file: the gateway on a free port, in front of the run's shared

@@ -7,7 +7,7 @@ describe('AdminStack', () => {
   const { app, data } = appWithData();
   const stack = new AdminStack(app, 'Admin', { tables: data.tables, runtime: RUNTIME });
   const template = Template.fromStack(stack);
-  const functionId = logicalIdOf(stack, stack.node.findChild('BootstrapAdmin').node.findChild('Function') as never);
+  const functionId = logicalIdOf(stack, stack.node.findChild('BootstrapAdmin').node.findChild('Function'));
   const secretId = logicalIdOf(stack, stack.adminToken);
 
   it('generates the admin token in a retained secret', () => {
@@ -26,11 +26,16 @@ describe('AdminStack', () => {
   });
 
   it('bundles the bootstrap handler with the house function settings', () => {
-    template.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, Timeout: 60 });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      TracingConfig: { Mode: 'Active' },
+      Timeout: 60,
+    });
   });
 
   it('lets the function read the secret and write the platform table, nothing else', () => {
-    const roleId = logicalIdOf(stack, stack.node.findChild('BootstrapAdmin').node.findChild('Role') as never);
+    const roleId = logicalIdOf(stack, stack.node.findChild('BootstrapAdmin').node.findChild('Role'));
     const granted = JSON.stringify(statementsOfRole(stack, roleId));
     expect(granted).toContain('secretsmanager:GetSecretValue');
     expect(granted).toContain(secretId);

@@ -19,12 +19,29 @@ function methodsOf(stack: Stack): string[] {
     const resource = resources[id] as Resource;
     return `${pathOf(resource.Properties?.ParentId)}/${String(resource.Properties?.PathPart)}`;
   };
-  return Object.values(resourcesOf(stack, 'AWS::ApiGateway::Method')).map((m) => `${String(m.Properties?.HttpMethod)} ${pathOf(m.Properties?.ResourceId) || '/'}`);
+  return Object.values(resourcesOf(stack, 'AWS::ApiGateway::Method')).map(
+    (m) => `${String(m.Properties?.HttpMethod)} ${pathOf(m.Properties?.ResourceId) || '/'}`,
+  );
 }
 
-function apiStack(props: { routes?: readonly Route[]; data?: DataStack; app?: App; stateMachines?: ConstructorParameters<typeof ApiStack>[2]['stateMachines']; unmatchedEntry?: string } = {}) {
+function apiStack(
+  props: {
+    routes?: readonly Route[];
+    data?: DataStack;
+    app?: App;
+    stateMachines?: ConstructorParameters<typeof ApiStack>[2]['stateMachines'];
+    unmatchedEntry?: string;
+  } = {},
+) {
   const base = props.data && props.app ? { app: props.app, data: props.data } : appWithData();
-  const stack = new ApiStack(base.app, 'Api', { tables: base.data.tables, runtime: RUNTIME, routes: props.routes, stateMachines: props.stateMachines, unmatchedEntry: props.unmatchedEntry, streamingReservedConcurrency: 7 });
+  const stack = new ApiStack(base.app, 'Api', {
+    tables: base.data.tables,
+    runtime: RUNTIME,
+    routes: props.routes,
+    stateMachines: props.stateMachines,
+    unmatchedEntry: props.unmatchedEntry,
+    streamingReservedConcurrency: 7,
+  });
   return { stack, data: base.data, template: Template.fromStack(stack) };
 }
 
@@ -41,7 +58,13 @@ describe('ApiStack with the route table', () => {
   it('has one function per handler module, Node.js 24 with active tracing', () => {
     const functions = Object.values(resourcesOf(stack, 'AWS::Lambda::Function'));
     expect(functions).toHaveLength(entries.length);
-    for (const fn of functions) expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Handler: 'index.handler', TracingConfig: { Mode: 'Active' }, LoggingConfig: { LogFormat: 'JSON' } });
+    for (const fn of functions)
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Handler: 'index.handler',
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogFormat: 'JSON' },
+      });
   });
 
   it('runs functions on arm64, except helm routes on x86_64 with the kubectl layer', () => {
@@ -59,8 +82,25 @@ describe('ApiStack with the route table', () => {
   it('passes every table name and the Powertools settings to each function', () => {
     for (const fn of Object.values(resourcesOf(stack, 'AWS::Lambda::Function'))) {
       const vars = (fn.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
-      expect(Object.keys(vars)).toEqual(expect.arrayContaining(['PLATFORM_TABLE', 'CONFIG_TABLE', 'FLEET_TABLE', 'HELM_TABLE', 'APP_VERSION', 'LOG_LEVEL', 'STATE_MACHINES', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE']));
-      expect(vars).toMatchObject({ APP_VERSION: '9.9.9', LOG_LEVEL: 'INFO', POWERTOOLS_SERVICE_NAME: 'control-plane', POWERTOOLS_METRICS_NAMESPACE: 'ControlPlane' });
+      expect(Object.keys(vars)).toEqual(
+        expect.arrayContaining([
+          'PLATFORM_TABLE',
+          'CONFIG_TABLE',
+          'FLEET_TABLE',
+          'HELM_TABLE',
+          'APP_VERSION',
+          'LOG_LEVEL',
+          'STATE_MACHINES',
+          'POWERTOOLS_SERVICE_NAME',
+          'POWERTOOLS_METRICS_NAMESPACE',
+        ]),
+      );
+      expect(vars).toMatchObject({
+        APP_VERSION: '9.9.9',
+        LOG_LEVEL: 'INFO',
+        POWERTOOLS_SERVICE_NAME: 'control-plane',
+        POWERTOOLS_METRICS_NAMESPACE: 'ControlPlane',
+      });
     }
   });
 
@@ -74,7 +114,16 @@ describe('ApiStack with the route table', () => {
     const [stage] = Object.values(resourcesOf(stack, 'AWS::ApiGateway::Stage'));
     const props = stage?.Properties ?? {};
     expect(props.TracingEnabled).toBe(true);
-    expect(props.MethodSettings).toEqual([expect.objectContaining({ HttpMethod: '*', ResourcePath: '/*', LoggingLevel: 'ERROR', DataTraceEnabled: false, ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 })]);
+    expect(props.MethodSettings).toEqual([
+      expect.objectContaining({
+        HttpMethod: '*',
+        ResourcePath: '/*',
+        LoggingLevel: 'ERROR',
+        DataTraceEnabled: false,
+        ThrottlingRateLimit: 100,
+        ThrottlingBurstLimit: 200,
+      }),
+    ]);
     const log = props.AccessLogSetting as { DestinationArn: unknown; Format: string };
     expect(log.DestinationArn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^AccessLogs/), 'Arn'] });
     expect(JSON.parse(log.Format)).toMatchObject({ requestId: '$context.requestId', status: '$context.status', wafResponseCode: '$context.wafResponseCode' });
@@ -84,9 +133,14 @@ describe('ApiStack with the route table', () => {
   it('associates a regional WAF web ACL with a per-IP rate rule and the AWS common rule set', () => {
     const [acl] = Object.values(resourcesOf(stack, 'AWS::WAFv2::WebACL'));
     expect(acl?.Properties?.Scope).toBe('REGIONAL');
-    const rules = acl?.Properties?.Rules as { Name: string; Statement: Record<string, { limit?: number; Limit?: number; AggregateKeyType?: string; Name?: string }> }[];
+    const rules = acl?.Properties?.Rules as {
+      Name: string;
+      Statement: Record<string, { limit?: number; Limit?: number; AggregateKeyType?: string; Name?: string }>;
+    }[];
     expect(rules.find((r) => r.Statement.RateBasedStatement)?.Statement.RateBasedStatement).toMatchObject({ Limit: 10_000, AggregateKeyType: 'IP' });
-    expect(rules.find((r) => r.Statement.ManagedRuleGroupStatement)?.Statement.ManagedRuleGroupStatement).toMatchObject({ Name: 'AWSManagedRulesCommonRuleSet' });
+    expect(rules.find((r) => r.Statement.ManagedRuleGroupStatement)?.Statement.ManagedRuleGroupStatement).toMatchObject({
+      Name: 'AWSManagedRulesCommonRuleSet',
+    });
     const [association] = Object.values(resourcesOf(stack, 'AWS::WAFv2::WebACLAssociation'));
     expect(JSON.stringify(association?.Properties?.ResourceArn)).toContain(logicalIdOf(stack, stack.api.deploymentStage as never));
   });
@@ -127,7 +181,8 @@ describe('ApiStack grants', () => {
 
   it('lets write routes start, stop and answer the state machines, and read routes not', () => {
     const write = statementsOf('admin/create-user');
-    for (const action of ['states:StartExecution', 'states:StopExecution', 'states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat']) expect(write).toContain(action);
+    for (const action of ['states:StartExecution', 'states:StopExecution', 'states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'])
+      expect(write).toContain(action);
     expect(write).toContain(':execution:');
     expect(statementsOf('admin/list-users')).not.toContain('states:');
   });
@@ -139,7 +194,9 @@ describe('ApiStack grants', () => {
 });
 
 describe('ApiStack with a streaming route past 29 seconds', () => {
-  const { stack } = apiStack({ routes: [route({ method: 'GET', path: '/wait', entry: 'health/health', access: 'public', timeoutSeconds: 90, streaming: true })] });
+  const { stack } = apiStack({
+    routes: [route({ method: 'GET', path: '/wait', entry: 'health/health', access: 'public', timeoutSeconds: 90, streaming: true })],
+  });
   const [fn] = Object.values(resourcesOf(stack, 'AWS::Lambda::Function'));
   const [method] = Object.values(resourcesOf(stack, 'AWS::ApiGateway::Method'));
   const integration = method?.Properties?.Integration as { Type: string; ResponseTransferMode: string; TimeoutInMillis: number; Uri: unknown };
@@ -168,11 +225,15 @@ describe('ApiStack with a streaming route past 29 seconds', () => {
 
 describe('ApiStack route checks', () => {
   it('refuses a timeout beyond what a streamed response may last', () => {
-    expect(() => apiStack({ routes: [route({ method: 'GET', path: '/x', entry: 'health/health', timeoutSeconds: 901, streaming: true })] })).toThrow(/GET \/x: timeoutSeconds must be an integer from 1 to 900, got 901/);
+    expect(() => apiStack({ routes: [route({ method: 'GET', path: '/x', entry: 'health/health', timeoutSeconds: 901, streaming: true })] })).toThrow(
+      /GET \/x: timeoutSeconds must be an integer from 1 to 900, got 901/,
+    );
   });
 
   it('refuses a route past 29 seconds that does not stream', () => {
-    expect(() => apiStack({ routes: [route({ method: 'GET', path: '/x', entry: 'health/health', timeoutSeconds: 60 })] })).toThrow(/GET \/x: timeoutSeconds 60 needs streaming: true/);
+    expect(() => apiStack({ routes: [route({ method: 'GET', path: '/x', entry: 'health/health', timeoutSeconds: 60 })] })).toThrow(
+      /GET \/x: timeoutSeconds 60 needs streaming: true/,
+    );
   });
 
   it('refuses the same method and path twice', () => {
@@ -181,7 +242,14 @@ describe('ApiStack route checks', () => {
   });
 
   it('refuses rows sharing a handler that disagree on its timeout', () => {
-    expect(() => apiStack({ routes: [route({ method: 'GET', path: '/x', entry: 'health/health' }), route({ method: 'POST', path: '/x', entry: 'health/health', timeoutSeconds: 20 })] })).toThrow(/share handler health\/health/);
+    expect(() =>
+      apiStack({
+        routes: [
+          route({ method: 'GET', path: '/x', entry: 'health/health' }),
+          route({ method: 'POST', path: '/x', entry: 'health/health', timeoutSeconds: 20 }),
+        ],
+      }),
+    ).toThrow(/share handler health\/health/);
   });
 
   it('refuses an entry with no handler file', () => {
@@ -199,7 +267,10 @@ describe('ApiStack with an EKS cluster configured', () => {
   const stack = new ApiStack(base.app, 'Api', {
     tables: base.data.tables,
     runtime: { ...RUNTIME, eksClusterName: 'fleet' },
-    routes: [route({ method: 'GET', path: '/admin/system/info', entry: 'admin/system-info', helm: true }), route({ method: 'GET', path: '/admin/users', entry: 'admin/list-users' })],
+    routes: [
+      route({ method: 'GET', path: '/admin/system/info', entry: 'admin/system-info', helm: true }),
+      route({ method: 'GET', path: '/admin/users', entry: 'admin/list-users' }),
+    ],
   });
   const statementsOf = (entry: string) => JSON.stringify(statementsOfRole(stack, logicalIdOf(stack, stack.functions[entry]?.role as never)));
 

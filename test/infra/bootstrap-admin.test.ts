@@ -4,9 +4,21 @@ import type { BootstrapDependencies } from '../../functions/admin/bootstrap-admi
 import { createHandler } from '../../functions/admin/bootstrap-admin.js';
 
 const TOKEN = 'cpt_abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ';
-const base = { ServiceToken: 'arn:fn', ResponseURL: 'https://cfn.example/response', StackId: 'stack-1', RequestId: 'req-1', LogicalResourceId: 'BootstrapAdmin', ResourceType: 'Custom::BootstrapAdmin' };
+const base = {
+  ServiceToken: 'arn:fn',
+  ResponseURL: 'https://cfn.example/response',
+  StackId: 'stack-1',
+  RequestId: 'req-1',
+  LogicalResourceId: 'BootstrapAdmin',
+  ResourceType: 'Custom::BootstrapAdmin',
+};
 const create: CloudFormationCustomResourceEvent = { ...base, RequestType: 'Create', ResourceProperties: { ServiceToken: 'arn:fn', SecretArn: 'arn:secret' } };
-const remove: CloudFormationCustomResourceEvent = { ...base, RequestType: 'Delete', PhysicalResourceId: 'bootstrap-admin', ResourceProperties: { ServiceToken: 'arn:fn', SecretArn: 'arn:secret' } };
+const remove: CloudFormationCustomResourceEvent = {
+  ...base,
+  RequestType: 'Delete',
+  PhysicalResourceId: 'bootstrap-admin',
+  ResourceProperties: { ServiceToken: 'arn:fn', SecretArn: 'arn:secret' },
+};
 const context = { logStreamName: 'stream-1' };
 
 /** Fakes that record what the handler did; `output` collects everything written to stdout/stderr. */
@@ -44,7 +56,14 @@ describe('bootstrap-admin custom resource', () => {
     expect(calls.bootstrap).toEqual([TOKEN]);
     expect(calls.responses).toHaveLength(1);
     expect(calls.responses[0]?.url).toBe(base.ResponseURL);
-    expect(calls.responses[0]?.body).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'bootstrap-admin', StackId: 'stack-1', RequestId: 'req-1', LogicalResourceId: 'BootstrapAdmin', Data: {} });
+    expect(calls.responses[0]?.body).toMatchObject({
+      Status: 'SUCCESS',
+      PhysicalResourceId: 'bootstrap-admin',
+      StackId: 'stack-1',
+      RequestId: 'req-1',
+      LogicalResourceId: 'BootstrapAdmin',
+      Data: {},
+    });
     expect(calls.responses[0]?.raw).not.toContain(TOKEN);
     expect(output).not.toContain(TOKEN);
   });

@@ -35,14 +35,18 @@ describe('DataStack', () => {
       })),
     );
     const attributes = (props.AttributeDefinitions as { AttributeName: string; AttributeType: string }[]).map((a) => `${a.AttributeName}:${a.AttributeType}`);
-    expect(attributes.sort()).toEqual(['pk:S', 'sk:S', ...definition.indexes.flatMap((i) => [`${INDEX_ATTRIBUTES[i].pk}:S`, `${INDEX_ATTRIBUTES[i].sk}:S`])].sort());
+    expect(attributes.sort()).toEqual(
+      ['pk:S', 'sk:S', ...definition.indexes.flatMap((i) => [`${INDEX_ATTRIBUTES[i].pk}:S`, `${INDEX_ATTRIBUTES[i].sk}:S`])].sort(),
+    );
     expect(props.TimeToLiveSpecification).toEqual(definition.ttlAttribute ? { AttributeName: definition.ttlAttribute, Enabled: true } : undefined);
   });
 
   it.each(TABLE_DEFINITIONS)('bills the $key table on demand with PITR, deletion protection and the AWS-managed KMS key', (definition) => {
     const props = tableOf(definition.key).Properties ?? {};
     expect(props.BillingMode).toBe('PAY_PER_REQUEST');
-    expect(props.Replicas).toEqual([expect.objectContaining({ DeletionProtectionEnabled: true, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })]);
+    expect(props.Replicas).toEqual([
+      expect.objectContaining({ DeletionProtectionEnabled: true, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }),
+    ]);
     // KMS with no key id anywhere: the aws/dynamodb key, not a customer key.
     expect(props.SSESpecification).toEqual({ SSEEnabled: true, SSEType: 'KMS' });
     expect(JSON.stringify(props.Replicas)).not.toContain('KMSMasterKeyId');

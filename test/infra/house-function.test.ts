@@ -35,7 +35,8 @@ describe('HouseFunction', () => {
     new HouseFunction(stack, 'One', { entry: 'admin/system-info', environment: {}, helm: true });
     new HouseFunction(stack, 'Two', { entry: 'admin/system-info', environment: {}, helm: true });
     const functions = Object.values(resourcesOf(stack, 'AWS::Lambda::Function'));
-    for (const fn of functions) expect(fn.Properties).toMatchObject({ Architectures: ['x86_64'], Layers: [{ Ref: expect.stringMatching(/^KubectlV33Layer/) }] });
+    for (const fn of functions)
+      expect(fn.Properties).toMatchObject({ Architectures: ['x86_64'], Layers: [{ Ref: expect.stringMatching(/^KubectlV33Layer/) }] });
     expect(Object.keys(resourcesOf(stack, 'AWS::Lambda::LayerVersion'))).toHaveLength(1);
   });
 
@@ -48,6 +49,8 @@ describe('HouseFunction', () => {
 
   it('refuses an entry that is not a plain path under functions/', () => {
     const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Bad');
-    expect(() => new HouseFunction(stack, 'Up', { entry: '../infra/app', environment: {} })).toThrow(/handler entry '..\/infra\/app' must be a path under functions\//);
+    expect(() => new HouseFunction(stack, 'Up', { entry: '../infra/app', environment: {} })).toThrow(
+      /handler entry '..\/infra\/app' must be a path under functions\//,
+    );
   });
 });

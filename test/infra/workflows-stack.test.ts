@@ -46,7 +46,11 @@ describe('WorkflowsStack with the fixture workflow', () => {
 
   it('sends failed, timed-out and aborted executions to ExecutionEnded', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
-      EventPattern: { source: ['aws.states'], 'detail-type': ['Step Functions Execution Status Change'], detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [{ Ref: machineId }] } },
+      EventPattern: {
+        source: ['aws.states'],
+        'detail-type': ['Step Functions Execution Status Change'],
+        detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [{ Ref: machineId }] },
+      },
       Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalIdOf(stack, stack.functions.ExecutionEnded?.function as never), 'Arn'] } })],
     });
   });
@@ -61,7 +65,7 @@ describe('WorkflowsStack with the fixture workflow', () => {
     expect(unacknowledgedFindings(app)).toEqual([]);
   });
 
-  it('keeps the task functions out of the state machines\' reach otherwise: no STATE_MACHINES variable', () => {
+  it("keeps the task functions out of the state machines' reach otherwise: no STATE_MACHINES variable", () => {
     for (const fn of Object.values(resourcesOf(stack, 'AWS::Lambda::Function'))) {
       expect((fn.Properties?.Environment as { Variables: Record<string, unknown> }).Variables).not.toHaveProperty('STATE_MACHINES');
     }
@@ -70,11 +74,13 @@ describe('WorkflowsStack with the fixture workflow', () => {
 
 describe('WorkflowsStack checks', () => {
   it('refuses a workflow naming a task that is not a task function', () => {
-    expect(() => workflowsStack([{ ...WORKFLOWS[0] as WorkflowDef, tasks: ['Echo', 'Missing'] }])).toThrow(/names task Missing, which is not a task function \(have: Echo, ExecutionEnded\)/);
+    expect(() => workflowsStack([{ ...(WORKFLOWS[0] as WorkflowDef), tasks: ['Echo', 'Missing'] }])).toThrow(
+      /names task Missing, which is not a task function \(have: Echo, ExecutionEnded\)/,
+    );
   });
 
   it('refuses an ASL file with a placeholder no task binds', () => {
-    expect(() => workflowsStack([{ ...WORKFLOWS[0] as WorkflowDef, tasks: [] }])).toThrow(/uses \$\{EchoFunctionArn\} but its tasks \(\) bind only nothing/);
+    expect(() => workflowsStack([{ ...(WORKFLOWS[0] as WorkflowDef), tasks: [] }])).toThrow(/uses \$\{EchoFunctionArn\} but its tasks \(\) bind only nothing/);
   });
 
   it('refuses a missing ASL file', () => {
@@ -82,21 +88,40 @@ describe('WorkflowsStack checks', () => {
   });
 
   it('creates no rule when there is no ExecutionEnded function', () => {
-    const { template } = workflowsStack(WORKFLOWS, FUNCTIONS.filter((f) => f.name !== 'ExecutionEnded'));
+    const { template } = workflowsStack(
+      WORKFLOWS,
+      FUNCTIONS.filter((f) => f.name !== 'ExecutionEnded'),
+    );
     template.resourceCountIs('AWS::Events::Rule', 0);
   });
 });
 
 describe('WorkflowsStack with the fleet-operation workflow (Distributed Map)', () => {
-  const { app, stack, template } = workflowsStack([{ name: 'fleet-operation', file: 'fleet-operation.asl.json', tasks: ['BeginAttempt', 'DispatchToAgent', 'RecordInstanceSuccess', 'RecordAttemptFailure', 'SummariseOperation'] }], [
-    ...['BeginAttempt', 'DispatchToAgent', 'RecordInstanceSuccess', 'RecordAttemptFailure', 'SummariseOperation'].map((name): FunctionDef => ({ name, kind: 'task', entry: 'health/health' })),
-    { name: 'ExecutionEnded', kind: 'event', entry: 'fleet/execution-ended' },
-  ], fileURLToPath(new URL('../../statemachines', import.meta.url)));
+  const { app, stack, template } = workflowsStack(
+    [
+      {
+        name: 'fleet-operation',
+        file: 'fleet-operation.asl.json',
+        tasks: ['BeginAttempt', 'DispatchToAgent', 'RecordInstanceSuccess', 'RecordAttemptFailure', 'SummariseOperation'],
+      },
+    ],
+    [
+      ...['BeginAttempt', 'DispatchToAgent', 'RecordInstanceSuccess', 'RecordAttemptFailure', 'SummariseOperation'].map((name): FunctionDef => ({
+        name,
+        kind: 'task',
+        entry: 'health/health',
+      })),
+      { name: 'ExecutionEnded', kind: 'event', entry: 'fleet/execution-ended' },
+    ],
+    fileURLToPath(new URL('../../statemachines', import.meta.url)),
+  );
   void app;
 
   it('lets the machine start, describe and stop its own child executions', () => {
     const machineId = logicalIdOf(stack, stack.stateMachines['fleet-operation'] as never);
-    const machine = resourcesOf(stack, 'AWS::StepFunctions::StateMachine')[machineId] as unknown as { Properties: { StateMachineName: string; RoleArn: { 'Fn::GetAtt': [string, string] } } };
+    const machine = resourcesOf(stack, 'AWS::StepFunctions::StateMachine')[machineId] as unknown as {
+      Properties: { StateMachineName: string; RoleArn: { 'Fn::GetAtt': [string, string] } };
+    };
     expect(machine.Properties.StateMachineName).toBe('Workflows-fleet-operation');
     void template;
     const statements = JSON.stringify(statementsOfRole(stack, machine.Properties.RoleArn['Fn::GetAtt'][0]));

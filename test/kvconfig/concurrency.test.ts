@@ -54,7 +54,11 @@ describe('concurrent writers', () => {
   it('puts items set during a publish wholly in that release or the next', async () => {
     const p = await createNamespace(rt, 'dev', 'midpublish');
     for (let i = 0; i < 40; i += 1) await rt.call('POST', p.items, { body: { key: `base${String(i).padStart(2, '0')}`, value: 'base' } });
-    const setting = Promise.all(Array.from({ length: 40 }, (_, i) => rt.call('POST', p.items, { body: { key: `late${String(i).padStart(2, '0')}`, value: `late-${i}-${'y'.repeat(1000)}` } })));
+    const setting = Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        rt.call('POST', p.items, { body: { key: `late${String(i).padStart(2, '0')}`, value: `late-${i}-${'y'.repeat(1000)}` } }),
+      ),
+    );
     const first = (await rt.call('POST', p.releases, { body: { operator: 'op' } })).body.data.release_id;
     // Read the first release while it is still the latest (only this test publishes here).
     const firstPage = (await rt.call('GET', `${p.configs}?size=500`)).body.data;

@@ -5,7 +5,19 @@ export function kvPaths(env: string, app: string, cluster: string, namespace: st
   const appPath = `/api/v1/envs/${env}/apps/${app}`;
   const clusterPath = `${appPath}/clusters/${cluster}`;
   const ns = `${clusterPath}/namespaces/${namespace}`;
-  return { apps: `/api/v1/envs/${env}/apps`, app: appPath, clusters: `${appPath}/clusters`, cluster: clusterPath, namespaces: `${clusterPath}/namespaces`, ns, items: `${ns}/items`, releases: `${ns}/releases`, configs: `${ns}/configs`, notifications: `${ns}/notifications`, history: `${ns}/history` };
+  return {
+    apps: `/api/v1/envs/${env}/apps`,
+    app: appPath,
+    clusters: `${appPath}/clusters`,
+    cluster: clusterPath,
+    namespaces: `${clusterPath}/namespaces`,
+    ns,
+    items: `${ns}/items`,
+    releases: `${ns}/releases`,
+    configs: `${ns}/configs`,
+    notifications: `${ns}/notifications`,
+    history: `${ns}/history`,
+  };
 }
 
 /** Creates env/app/cluster/namespace (tolerating what exists) and returns its paths. */

@@ -124,13 +124,21 @@ describe('namespaces', () => {
     await rt.call('POST', p.apps, { body: { app_name: 'nsapp' } });
     await rt.call('POST', p.clusters, { body: { cluster_name: 'cluster-1' } });
     const created = await rt.call('POST', p.namespaces, { body: { namespace_name: 'default', description: 'This is the default namespace.' } });
-    expect(created.body.data).toMatchObject({ namespace: { namespace_name: 'default', description: 'This is the default namespace.', app_name: 'nsapp', cluster_name: 'cluster-1' } });
+    expect(created.body.data).toMatchObject({
+      namespace: { namespace_name: 'default', description: 'This is the default namespace.', app_name: 'nsapp', cluster_name: 'cluster-1' },
+    });
     expect((await rt.call('POST', p.namespaces, { body: { namespaceName: 'default' } })).status).toBe(409);
     const list = await rt.call('GET', `${p.namespaces}?page=1&size=10`);
     expect(list.body.data).toMatchObject({ total: 1 });
     expect(list.body.data.namespaces[0]).toMatchObject({ namespace_name: 'default', app_name: 'nsapp' });
     const got = await rt.call('GET', p.ns);
-    expect(got.body.data).toMatchObject({ env: 'dev', app_name: 'nsapp', cluster_name: 'cluster-1', namespace_name: 'default', description: 'This is the default namespace.' });
+    expect(got.body.data).toMatchObject({
+      env: 'dev',
+      app_name: 'nsapp',
+      cluster_name: 'cluster-1',
+      namespace_name: 'default',
+      description: 'This is the default namespace.',
+    });
     const deleted = await rt.call('DELETE', p.ns);
     expect(deleted.body.data).toEqual({ namespace: { namespace_name: 'default', app_name: 'nsapp', cluster_name: 'cluster-1' } });
     expect((await rt.call('GET', p.ns)).body.message).toBe('namespace not found: default');

@@ -28,7 +28,13 @@ describe('items', () => {
   });
 
   it('lists items in key order with page, size and case-insensitive search', async () => {
-    for (const [key, value] of [['database.host', '10.0.0.1'], ['database.port', '3306'], ['database.user', 'admin'], ['app.DataBase.url', 'u'], ['other', 'o']]) {
+    for (const [key, value] of [
+      ['database.host', '10.0.0.1'],
+      ['database.port', '3306'],
+      ['database.user', 'admin'],
+      ['app.DataBase.url', 'u'],
+      ['other', 'o'],
+    ]) {
       await rt.call('POST', p.items, { body: { key, value } });
     }
     const search = await rt.call('GET', `${p.items}?page=1&size=10&search=database`);
@@ -77,7 +83,9 @@ describe('items', () => {
   it('answers 404 naming the missing level', async () => {
     const base = '/api/v1/envs/dev/apps/slimstor/clusters/shenzhen/namespaces';
     expect((await rt.call('GET', `${base}/nope/items`)).body.message).toBe('namespace not found: nope');
-    expect((await rt.call('POST', '/api/v1/envs/dev/apps/slimstor/clusters/nope/namespaces/default/items', { body: { key: 'a', value: 'b' } })).body.message).toBe('cluster not found: nope');
+    expect(
+      (await rt.call('POST', '/api/v1/envs/dev/apps/slimstor/clusters/nope/namespaces/default/items', { body: { key: 'a', value: 'b' } })).body.message,
+    ).toBe('cluster not found: nope');
   });
 
   it('records who changed what in the namespace history', async () => {

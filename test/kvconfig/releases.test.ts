@@ -17,8 +17,16 @@ describe('releases', () => {
   it('publishes as in the document and lists releases newest first', async () => {
     const p = await createNamespace(rt, 'dev', 'slimstor', 'shenzhen', 'default');
     await setItems(p, { 'db.host': '10.10.1.1', 'db.user': 'root' });
-    const first = await rt.call('POST', p.releases, { body: { operator: 'stevenrao', release_name: 'slimstor.shenzhen.default.20250805120000', comment: 'This is a 备注.' } });
-    expect(first.body.data).toMatchObject({ env: 'dev', app_name: 'slimstor', cluster_name: 'shenzhen', namespace_name: 'default', release_name: 'slimstor.shenzhen.default.20250805120000' });
+    const first = await rt.call('POST', p.releases, {
+      body: { operator: 'stevenrao', release_name: 'slimstor.shenzhen.default.20250805120000', comment: 'This is a 备注.' },
+    });
+    expect(first.body.data).toMatchObject({
+      env: 'dev',
+      app_name: 'slimstor',
+      cluster_name: 'shenzhen',
+      namespace_name: 'default',
+      release_name: 'slimstor.shenzhen.default.20250805120000',
+    });
     expect(first.body.data.release_id).toMatch(/^r-\d{14}/);
     const second = await rt.call('POST', p.releases, { body: { operator: 'stevenrao' } });
     expect(second.body.data.release_name).toMatch(/^slimstor\.shenzhen\.default\.\d{14}$/);
@@ -46,7 +54,10 @@ describe('releases', () => {
       release_id: latest.release_id,
       operator: 'stevenrao',
       comment: 'This is a 备注.',
-      items: [{ key: 'db.host', value: '10.10.1.1' }, { key: 'db.port', value: '3306' }],
+      items: [
+        { key: 'db.host', value: '10.10.1.1' },
+        { key: 'db.port', value: '3306' },
+      ],
       changed: { added: ['db.port'], updated: ['db.host'], deleted: ['db.user'] },
     });
     const unknown = await rt.call('GET', `${p.releases}/rel-unknown`);
@@ -82,7 +93,15 @@ describe('releases', () => {
     await rt.call('POST', p.releases, { body: { operator: 'op' } });
     const rolled = await rt.call('POST', `${p.releases}/${target}/rollback`, { body: { operator: 'stevenrao', comment: '回滚到稳定版本 v1.2.0' } });
     expect(rolled.body.code).toBe(0);
-    expect(rolled.body.data).toMatchObject({ env: 'prod', app_name: 'slimstor', cluster_name: 'shenzhen', namespace_name: 'default', release_name: `rollback_to_${target}`, operator: 'stevenrao', comment: '回滚到稳定版本 v1.2.0' });
+    expect(rolled.body.data).toMatchObject({
+      env: 'prod',
+      app_name: 'slimstor',
+      cluster_name: 'shenzhen',
+      namespace_name: 'default',
+      release_name: `rollback_to_${target}`,
+      operator: 'stevenrao',
+      comment: '回滚到稳定版本 v1.2.0',
+    });
     expect(rolled.body.data.release_id).not.toBe(target);
     const configs = await rt.call('GET', p.configs);
     expect(configs.body.data.releaseKey).toBe(rolled.body.data.release_id);
@@ -99,15 +118,36 @@ describe('client configs', () => {
     const p = await createNamespace(rt, 'pro', 'app123', 'default', 'mysql');
     await setItems(p, { 'db.url': 'jdbc:mysql://old', 'log.level': 'DEBUG', 'debug.mode': 'on' });
     const old = (await rt.call('POST', p.releases, { body: { operator: 'op', comment: '数据库配置' } })).body.data.release_id;
-    await setItems(p, { 'db.url': 'jdbc:mysql://pro', 'log.level': 'INFO', 'db.username': 'u', 'db.password': 'p', 'debug.username': 'stevenrao', 'debug.password': 'stevenrao' });
+    await setItems(p, {
+      'db.url': 'jdbc:mysql://pro',
+      'log.level': 'INFO',
+      'db.username': 'u',
+      'db.password': 'p',
+      'debug.username': 'stevenrao',
+      'debug.password': 'stevenrao',
+    });
     await rt.call('DELETE', `${p.items}/debug.mode`);
     const latest = (await rt.call('POST', p.releases, { body: { operator: 'op', comment: '数据库配置' } })).body.data.release_id;
     await setItems(p, { unpublished: 'not served' });
     const reply = await rt.call('GET', `${p.configs}?releaseKey=${old}&page=1&size=4`);
     expect(reply.body).toMatchObject({ code: 0, message: 'success' });
-    expect(reply.body.data).toMatchObject({ env: 'pro', appId: 'app123', clusterName: 'default', namespaceName: 'mysql', releaseKey: latest, comment: '数据库配置', total: 6, page: 1, size: 4 });
+    expect(reply.body.data).toMatchObject({
+      env: 'pro',
+      appId: 'app123',
+      clusterName: 'default',
+      namespaceName: 'mysql',
+      releaseKey: latest,
+      comment: '数据库配置',
+      total: 6,
+      page: 1,
+      size: 4,
+    });
     expect(Object.keys(reply.body.data.items)).toEqual(['db.password', 'db.url', 'db.username', 'debug.password']);
-    expect(reply.body.data.changes).toEqual({ updates: ['db.url', 'log.level'], adds: ['db.password', 'db.username', 'debug.password', 'debug.username'].sort(), deletes: ['debug.mode'] });
+    expect(reply.body.data.changes).toEqual({
+      updates: ['db.url', 'log.level'],
+      adds: ['db.password', 'db.username', 'debug.password', 'debug.username'].sort(),
+      deletes: ['debug.mode'],
+    });
     const page2 = await rt.call('GET', `${p.configs}?page=2&size=4`);
     expect(page2.body.data.items).toEqual({ 'debug.username': 'stevenrao', 'log.level': 'INFO' });
     expect(page2.body.data.changes).toBeNull();

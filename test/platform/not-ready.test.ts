@@ -11,13 +11,29 @@ let ready: Handler;
 let releaseHealth: Handler;
 
 beforeAll(async () => {
-  Object.assign(process.env, { DYNAMODB_ENDPOINT: inject('dynamodbEndpoint'), PLATFORM_TABLE: 'no_such_table', LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' });
+  Object.assign(process.env, {
+    DYNAMODB_ENDPOINT: inject('dynamodbEndpoint'),
+    PLATFORM_TABLE: 'no_such_table',
+    LOG_LEVEL: 'SILENT',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+  });
   installLambdaStreamingGlobal();
-  ready = (await import('../../functions/health/ready.js')).handler as unknown as Handler;
-  releaseHealth = (await import('../../functions/fleet/health.js')).handler as unknown as Handler;
+  ready = (await import('../../functions/health/ready.js')).handler;
+  releaseHealth = (await import('../../functions/fleet/health.js')).handler;
 });
 
-const event = (path: string) => ({ httpMethod: 'GET', resource: path, path, headers: {}, queryStringParameters: null, pathParameters: null, body: null, isBase64Encoded: false, requestContext: {} }) as unknown as APIGatewayProxyEvent;
+const event = (path: string) =>
+  ({
+    httpMethod: 'GET',
+    resource: path,
+    path,
+    headers: {},
+    queryStringParameters: null,
+    pathParameters: null,
+    body: null,
+    isBase64Encoded: false,
+    requestContext: {},
+  }) as unknown as APIGatewayProxyEvent;
 const context = { getRemainingTimeInMillis: () => 10_000, functionName: 'test', awsRequestId: 'r' } as unknown as Context;
 
 describe('readiness without DynamoDB', () => {

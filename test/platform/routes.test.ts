@@ -29,7 +29,9 @@ describe('route table', () => {
   });
 
   it('has a handler file for every row', () => {
-    const missing = [...entries].filter((entry) => !existsSync(join(FUNCTIONS_DIR, `${entry}.ts`)) || !/^export const handler\b/m.test(readFileSync(join(FUNCTIONS_DIR, `${entry}.ts`), 'utf8')));
+    const missing = [...entries].filter(
+      (entry) => !existsSync(join(FUNCTIONS_DIR, `${entry}.ts`)) || !/^export const handler\b/m.test(readFileSync(join(FUNCTIONS_DIR, `${entry}.ts`), 'utf8')),
+    );
     expect(missing, 'rows whose handler file is missing or exports no handler').toEqual([]);
   });
 
@@ -74,7 +76,9 @@ describe('handler modules and the OpenAPI document', () => {
   });
 
   it('describes request bodies from the handler schemas', async () => {
-    const doc = JSON.parse(await generateOpenApi()) as { paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties: Record<string, unknown> } }> } }>> };
+    const doc = JSON.parse(await generateOpenApi()) as {
+      paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties: Record<string, unknown> } }> } }>>;
+    };
     const body = doc.paths['/admin/users']?.post?.requestBody?.content['application/json']?.schema;
     expect(Object.keys(body?.properties ?? {})).toEqual(['name', 'role']);
   });

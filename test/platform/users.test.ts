@@ -168,7 +168,8 @@ describe('last admin protection', () => {
     ]);
     const statuses = results.map((r) => r.status).sort();
     expect(statuses).toEqual([200, 409]);
-    const remaining = ((await rt.call('GET', '/admin/users?page_size=100', { token: secondToken })).body?.data ?? (await rt.call('GET', '/admin/users?page_size=100')).body.data) as { id: string; role: string }[];
+    const remaining = ((await rt.call('GET', '/admin/users?page_size=100', { token: secondToken })).body?.data ??
+      (await rt.call('GET', '/admin/users?page_size=100')).body.data) as { id: string; role: string }[];
     const lastAdmin = remaining.filter((u) => u.role === 'admin');
     expect(lastAdmin).toHaveLength(1);
     const lastId = lastAdmin[0]?.id ?? '';

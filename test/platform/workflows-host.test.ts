@@ -17,7 +17,13 @@ describe('the local runtime workflow endpoint', () => {
   it('runs executions through the real SFN client, shows them, and fails them with the reason after a restart', async () => {
     const first = await startTestRuntime({ dataDir, statemachinesDir: FIXTURES });
     const sfn = sfnAt(first.url);
-    const started = await sfn.send(new StartExecutionCommand({ stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:long-wait', name: 'op-123', input: '{"operation":"op-123"}' }));
+    const started = await sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:long-wait',
+        name: 'op-123',
+        input: '{"operation":"op-123"}',
+      }),
+    );
     expect(started.executionArn).toContain(':execution:long-wait:op-123');
     const listed = await first.call('GET', '/local/executions', { token: null });
     expect(JSON.stringify(listed.body)).toContain('op-123');

@@ -8,9 +8,21 @@ import { compileRoutes, splitPath } from '../../functions/shared/router.js';
 
 describe('diffManifests', () => {
   it('reports adds, updates by hash and deletes, each in key order', () => {
-    const before = [['a', 'v1', 'h1'], ['b', 'v1', 'h2'], ['c', 'v1', 'h3']] as const;
-    const after = [['a', 'v2', 'h1'], ['b', 'v2', 'hX'], ['d', 'v1', 'h4']] as const;
-    expect(diffManifests([...before.map((e) => [...e] as [string, string, string])], [...after.map((e) => [...e] as [string, string, string])])).toEqual({ added: ['d'], updated: ['b'], deleted: ['c'] });
+    const before = [
+      ['a', 'v1', 'h1'],
+      ['b', 'v1', 'h2'],
+      ['c', 'v1', 'h3'],
+    ] as const;
+    const after = [
+      ['a', 'v2', 'h1'],
+      ['b', 'v2', 'hX'],
+      ['d', 'v1', 'h4'],
+    ] as const;
+    expect(diffManifests([...before.map((e) => [...e] as [string, string, string])], [...after.map((e) => [...e] as [string, string, string])])).toEqual({
+      added: ['d'],
+      updated: ['b'],
+      deleted: ['c'],
+    });
   });
 });
 
@@ -25,7 +37,11 @@ describe('release ids', () => {
 
 describe('attempt failures', () => {
   it('reads the agent message and output from an AgentFailed cause', () => {
-    expect(describeFailure({ Error: 'AgentFailed', Cause: JSON.stringify({ error_message: 'hook validate exited 7', output_tail: 'boom' }) }, 30)).toEqual({ message: 'hook validate exited 7', output: 'boom', cancelled: false });
+    expect(describeFailure({ Error: 'AgentFailed', Cause: JSON.stringify({ error_message: 'hook validate exited 7', output_tail: 'boom' }) }, 30)).toEqual({
+      message: 'hook validate exited 7',
+      output: 'boom',
+      cancelled: false,
+    });
   });
   it('names timeouts and heartbeat timeouts, and recognises a cancel', () => {
     expect(describeFailure({ Error: 'States.Timeout' }, 30).message).toContain('within 30 s');

@@ -65,13 +65,17 @@ describe('Distributed Map', () => {
     const deployed = batches.filter((batch) => batch.BatchInput.operationId === 'op-fleet-1');
     expect(deployed).toHaveLength(20);
     expect(deployed.every((batch) => batch.BatchInput.release === 'r-42' && batch.Items.length === 10)).toBe(true);
-    expect(deployed.flatMap((batch) => batch.Items.map((item) => item.position)).sort((a, b) => a - b)).toEqual(Array.from({ length: 200 }, (_, index) => index));
+    expect(deployed.flatMap((batch) => batch.Items.map((item) => item.position)).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 200 }, (_, index) => index),
+    );
     expect(JSON.parse(execution.output ?? '{}').batches).toEqual(Array.from({ length: 20 }, (_, index) => ({ deployed: 10, first: index * 10 })));
 
     const mapRunArn = await mapRunArnOf(executionArn);
     const children = await harness.sfn.send(new ListExecutionsCommand({ mapRunArn, maxResults: 100 }));
     expect(children.executions).toHaveLength(20);
-    expect(children.executions?.every((child) => child.status === 'SUCCEEDED' && child.stateMachineArn === `${harness.arnOf('distributed-map')}/DeployFleet`)).toBe(true);
+    expect(
+      children.executions?.every((child) => child.status === 'SUCCEEDED' && child.stateMachineArn === `${harness.arnOf('distributed-map')}/DeployFleet`),
+    ).toBe(true);
     expect(children.executions?.map((child) => child.name).sort()).toEqual(Array.from({ length: 20 }, (_, index) => `op-fleet-1/DeployFleet/${index}`).sort());
     expect(harness.ended.filter((event) => event.detail.name.startsWith('op-fleet-1')).length).toBe(21);
     const child = await harness.runner.describeExecution({ executionArn: children.executions?.[0]?.executionArn });

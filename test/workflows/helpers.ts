@@ -15,7 +15,10 @@ export async function fixtureDefinitions(): Promise<Record<string, string>> {
 }
 
 /** Polls until `probe` returns something other than `undefined`/`false`, or fails after the deadline with the last error. */
-export async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, { timeoutMs = 10_000, what = 'condition' } = {}): Promise<T> {
+export async function waitFor<T>(
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  { timeoutMs = 10_000, what = 'condition' } = {},
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {

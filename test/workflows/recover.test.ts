@@ -37,13 +37,22 @@ describe('WorkflowRunner.recover', () => {
     await before.close(); // the process "dies": nothing more is recorded for the waiting execution
 
     const ended: ExecutionStatusChangeEvent[] = [];
-    const after = new WorkflowRunner({ definitions, resolveTask: resolveFrom(handlers), store: new FileExecutionStore(directory), onExecutionEnded: (event) => void ended.push(event) });
+    const after = new WorkflowRunner({
+      definitions,
+      resolveTask: resolveFrom(handlers),
+      store: new FileExecutionStore(directory),
+      onExecutionEnded: (event) => void ended.push(event),
+    });
     expect((await after.describeExecution({ executionArn: waiting.executionArn })).status).toBe('RUNNING');
 
     const recovered = await after.recover();
 
     expect(recovered).toEqual([waiting.executionArn]);
-    expect(await after.describeExecution({ executionArn: waiting.executionArn })).toMatchObject({ status: 'FAILED', error: 'States.Runtime', cause: RECOVERY_CAUSE });
+    expect(await after.describeExecution({ executionArn: waiting.executionArn })).toMatchObject({
+      status: 'FAILED',
+      error: 'States.Runtime',
+      cause: RECOVERY_CAUSE,
+    });
     expect(ended).toHaveLength(1);
     expect(ended[0]?.detail).toMatchObject({ executionArn: waiting.executionArn, status: 'FAILED', error: 'States.Runtime', cause: RECOVERY_CAUSE });
     expect((await after.describeExecution({ executionArn: done.executionArn })).status).toBe('SUCCEEDED');

@@ -51,7 +51,11 @@ afterAll(async () => {
 describe('WorkflowRunner running ASL', () => {
   it('runs every item of an inline Map without exceeding MaxConcurrency, results in item order', async () => {
     const items = Array.from({ length: 12 }, (_, index) => index + 1);
-    const { executionArn } = await harness.runner.startExecution({ stateMachineArn: harness.arnOf('map-concurrency'), name: 'op-map-1', input: JSON.stringify({ items }) });
+    const { executionArn } = await harness.runner.startExecution({
+      stateMachineArn: harness.arnOf('map-concurrency'),
+      name: 'op-map-1',
+      input: JSON.stringify({ items }),
+    });
 
     const execution = await waitForEnd(harness.runner, executionArn ?? '');
 
@@ -85,11 +89,17 @@ describe('WorkflowRunner running ASL', () => {
   });
 
   it('routes a named task error to the Catch handler with the error at its ResultPath', async () => {
-    const { executionArn } = await harness.runner.startExecution({ stateMachineArn: harness.arnOf('catch-error'), name: 'op-catch-1', input: '{"chart":"nginx"}' });
+    const { executionArn } = await harness.runner.startExecution({
+      stateMachineArn: harness.arnOf('catch-error'),
+      name: 'op-catch-1',
+      input: '{"chart":"nginx"}',
+    });
 
     const execution = await waitForEnd(harness.runner, executionArn ?? '');
 
-    expect(recordedFailures).toEqual([{ operationId: 'op-catch-1', error: 'ChartNotFound', cause: 'chart nginx 1.2.3 is not in the repository', table: 'operations-table' }]);
+    expect(recordedFailures).toEqual([
+      { operationId: 'op-catch-1', error: 'ChartNotFound', cause: 'chart nginx 1.2.3 is not in the repository', table: 'operations-table' },
+    ]);
     expect(execution).toMatchObject({ status: 'FAILED', error: 'InstallFailed', cause: 'the chart could not be installed' });
     const types = await historyTypes(harness.runner, executionArn ?? '');
     expect(types).toContain('TaskFailed');

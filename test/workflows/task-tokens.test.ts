@@ -37,8 +37,14 @@ beforeAll(async () => {
 afterAll(() => harness.close());
 
 /** Starts a task-token execution through the SDK and waits until its agent has been dispatched. */
-async function startDeploy(name: string, input: { timeoutSeconds: number; heartbeatSeconds: number }, seen = 0): Promise<{ executionArn: string; dispatch: Dispatch }> {
-  const started = await harness.sfn.send(new StartExecutionCommand({ stateMachineArn: harness.arnOf('task-token'), name, input: JSON.stringify({ instance: `i-${name}`, ...input }) }));
+async function startDeploy(
+  name: string,
+  input: { timeoutSeconds: number; heartbeatSeconds: number },
+  seen = 0,
+): Promise<{ executionArn: string; dispatch: Dispatch }> {
+  const started = await harness.sfn.send(
+    new StartExecutionCommand({ stateMachineArn: harness.arnOf('task-token'), name, input: JSON.stringify({ instance: `i-${name}`, ...input }) }),
+  );
   const dispatch = await nextDispatch(name, seen);
   return { executionArn: started.executionArn ?? '', dispatch };
 }
@@ -130,7 +136,11 @@ describe('task tokens through the real SFNClient', () => {
     expect(await describeExecution(executionArn)).toMatchObject({ status: 'ABORTED', error: 'Cancelled', cause: 'cancelled by the operator' });
     await expect(harness.sfn.send(new SendTaskSuccessCommand({ taskToken: dispatch.token, output: '{}' }))).rejects.toBeInstanceOf(TaskTimedOut);
     const event = await waitFor(() => harness.ended.find((ended) => ended.detail.executionArn === executionArn), { what: 'the status change event' });
-    expect(event).toMatchObject({ source: 'aws.states', 'detail-type': 'Step Functions Execution Status Change', detail: { status: 'ABORTED', name: 'op-stop', error: 'Cancelled', cause: 'cancelled by the operator', output: null } });
+    expect(event).toMatchObject({
+      source: 'aws.states',
+      'detail-type': 'Step Functions Execution Status Change',
+      detail: { status: 'ABORTED', name: 'op-stop', error: 'Cancelled', cause: 'cancelled by the operator', output: null },
+    });
     const types = (await harness.runner.getExecutionHistory({ executionArn })).events?.map((e) => e.type);
     expect(types?.at(-1)).toBe('ExecutionAborted');
   });
@@ -144,7 +154,13 @@ describe('task tokens through the real SFNClient', () => {
     expect(again.startDate?.getTime()).toBe(first.startDate?.getTime());
 
     await expect(
-      harness.sfn.send(new StartExecutionCommand({ stateMachineArn: harness.arnOf('task-token'), name: 'op-idempotent', input: JSON.stringify({ instance: 'i-2', timeoutSeconds: 30, heartbeatSeconds: 20 }) })),
+      harness.sfn.send(
+        new StartExecutionCommand({
+          stateMachineArn: harness.arnOf('task-token'),
+          name: 'op-idempotent',
+          input: JSON.stringify({ instance: 'i-2', timeoutSeconds: 30, heartbeatSeconds: 20 }),
+        }),
+      ),
     ).rejects.toBeInstanceOf(ExecutionAlreadyExists);
 
     const dispatch = await nextDispatch('op-idempotent', 0);
@@ -176,9 +192,15 @@ describe('handleSfnRequest', () => {
     });
     await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
     const { port } = server.address() as AddressInfo;
-    const client = new SFNClient({ endpoint: `http://127.0.0.1:${port}/local/sfn`, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+    const client = new SFNClient({
+      endpoint: `http://127.0.0.1:${port}/local/sfn`,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    });
     try {
-      await expect(client.send(new DescribeExecutionCommand({ executionArn: 'arn:aws:states:us-east-1:000000000000:execution:task-token:missing' }))).rejects.toMatchObject({ name: 'ExecutionDoesNotExist' });
+      await expect(
+        client.send(new DescribeExecutionCommand({ executionArn: 'arn:aws:states:us-east-1:000000000000:execution:task-token:missing' })),
+      ).rejects.toMatchObject({ name: 'ExecutionDoesNotExist' });
       expect(paths).toEqual(['/local/sfn/']);
     } finally {
       client.destroy();

@@ -20,7 +20,12 @@ export async function enqueue(command: CommandRecord): Promise<void> {
     new TransactWriteCommand({
       TransactItems: [
         { Put: { TableName: table(), Item: { ...commandKey(command.command_id), ...command }, ConditionExpression: 'attribute_not_exists(pk)' } },
-        { Put: { TableName: table(), Item: { pk: queuePk(command.service, command.instance_id), sk: `${command.created_at}#${command.command_id}`, command: agentView(visible) } } },
+        {
+          Put: {
+            TableName: table(),
+            Item: { pk: queuePk(command.service, command.instance_id), sk: `${command.created_at}#${command.command_id}`, command: agentView(visible) },
+          },
+        },
       ],
     }),
   );
@@ -42,7 +47,14 @@ function agentView(c: Omit<CommandRecord, 'token'>): AgentCommand {
 
 /** Commands queued for an agent, oldest first. */
 export async function queued(service: string, instance: string): Promise<AgentCommand[]> {
-  const out = await dynamo.send(new QueryCommand({ TableName: table(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': queuePk(service, instance) }, ConsistentRead: true }));
+  const out = await dynamo.send(
+    new QueryCommand({
+      TableName: table(),
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': queuePk(service, instance) },
+      ConsistentRead: true,
+    }),
+  );
   return (out.Items ?? []).map((i) => i.command as AgentCommand);
 }
 
@@ -58,7 +70,16 @@ export async function acknowledge(command: CommandRecord): Promise<void> {
       new TransactWriteCommand({
         TransactItems: [
           { Delete: { TableName: table(), Key: { pk: queuePk(command.service, command.instance_id), sk: `${command.created_at}#${command.command_id}` } } },
-          { Update: { TableName: table(), Key: commandKey(command.command_id), UpdateExpression: 'SET #s = :acked', ConditionExpression: '#s = :queued', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':acked': 'acked', ':queued': 'queued' } } },
+          {
+            Update: {
+              TableName: table(),
+              Key: commandKey(command.command_id),
+              UpdateExpression: 'SET #s = :acked',
+              ConditionExpression: '#s = :queued',
+              ExpressionAttributeNames: { '#s': 'status' },
+              ExpressionAttributeValues: { ':acked': 'acked', ':queued': 'queued' },
+            },
+          },
         ],
       }),
     );
@@ -92,5 +113,7 @@ export async function finish(id: string, status: 'done' | 'expired' | 'cancelled
 
 /** Drops a command the agent has not picked up yet from its queue. */
 export async function dequeue(command: CommandRecord): Promise<void> {
-  await dynamo.send(new DeleteCommand({ TableName: table(), Key: { pk: queuePk(command.service, command.instance_id), sk: `${command.created_at}#${command.command_id}` } }));
+  await dynamo.send(
+    new DeleteCommand({ TableName: table(), Key: { pk: queuePk(command.service, command.instance_id), sk: `${command.created_at}#${command.command_id}` } }),
+  );
 }

@@ -15,14 +15,24 @@ export async function appendHistory(service: string, instance: string, record: H
     new TransactWriteCommand({
       TransactItems: [
         { Put: { TableName: table(), Item: { pk: historyPk(instance), sk: `${record.timestamp}#${record.deploy_id}#${newId('h')}`, ...record } } },
-        { Update: { TableName: table(), Key: instanceKey(service, instance), UpdateExpression: 'ADD history_count :one', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':one': 1 } } },
+        {
+          Update: {
+            TableName: table(),
+            Key: instanceKey(service, instance),
+            UpdateExpression: 'ADD history_count :one',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':one': 1 },
+          },
+        },
       ],
     }),
   );
 }
 
 export async function listHistory(instance: string, offset: number, limit: number): Promise<HistoryRecord[]> {
-  return (await queryOffset({ table: table(), pk: historyPk(instance), offset, limit, forward: false, consistent: true })).map((i) => HistoryRecordSchema.parse(i));
+  return (await queryOffset({ table: table(), pk: historyPk(instance), offset, limit, forward: false, consistent: true })).map((i) =>
+    HistoryRecordSchema.parse(i),
+  );
 }
 
 /** Records where a version's package lives, so a rollback without `package_url` finds it. */
@@ -46,7 +56,15 @@ export type StatsField = `${OperationKind}_${'total' | 'success' | 'failed' | 'c
 
 /** Adds one to a counter of the hour bucket an operation started in. */
 export async function bumpStats(hour: string, field: StatsField): Promise<void> {
-  await dynamo.send(new UpdateCommand({ TableName: table(), Key: statsHourKey(hour), UpdateExpression: 'ADD #f :one', ExpressionAttributeNames: { '#f': field }, ExpressionAttributeValues: { ':one': 1 } }));
+  await dynamo.send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: statsHourKey(hour),
+      UpdateExpression: 'ADD #f :one',
+      ExpressionAttributeNames: { '#f': field },
+      ExpressionAttributeValues: { ':one': 1 },
+    }),
+  );
 }
 
 /** Sums the hourly buckets from `fromHour` to `toHour` (at most 720 small items for 30 days). */
@@ -55,12 +73,18 @@ export async function sumStats(fromHour: string, toHour: string): Promise<Record
   let start: Record<string, unknown> | undefined;
   do {
     const page = await dynamo.send(
-      new QueryCommand({ TableName: table(), KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to', ExpressionAttributeValues: { ':pk': 'STATS', ':from': statsHourKey(fromHour).sk, ':to': statsHourKey(toHour).sk }, ExclusiveStartKey: start }),
+      new QueryCommand({
+        TableName: table(),
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': 'STATS', ':from': statsHourKey(fromHour).sk, ':to': statsHourKey(toHour).sk },
+        ExclusiveStartKey: start,
+      }),
     );
-    for (const item of page.Items ?? []) for (const [key, value] of Object.entries(item)) if (typeof value === 'number') totals[key] = (totals[key] ?? 0) + value;
+    for (const item of page.Items ?? [])
+      for (const [key, value] of Object.entries(item)) if (typeof value === 'number') totals[key] = (totals[key] ?? 0) + value;
     start = page.LastEvaluatedKey;
   } while (start);
-  return totals as Record<StatsField, number>;
+  return totals;
 }
 
 /** Registered instances (a maintained counter) and those whose last heartbeat is older than `staleBefore`. */
@@ -70,7 +94,14 @@ export async function instanceHealth(staleBefore: string): Promise<{ total: numb
   let start: Record<string, unknown> | undefined;
   do {
     const page = await dynamo.send(
-      new QueryCommand({ TableName: table(), IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :before', ExpressionAttributeValues: { ':pk': HEARTBEAT_INDEX_PK, ':before': staleBefore }, Select: 'COUNT', ExclusiveStartKey: start }),
+      new QueryCommand({
+        TableName: table(),
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :before',
+        ExpressionAttributeValues: { ':pk': HEARTBEAT_INDEX_PK, ':before': staleBefore },
+        Select: 'COUNT',
+        ExclusiveStartKey: start,
+      }),
     );
     stale += page.Count ?? 0;
     start = page.LastEvaluatedKey;

@@ -37,7 +37,18 @@ export async function register(r: Registration, now: string): Promise<void> {
       UpdateExpression:
         'SET service = :s, instance_id = :i, host = :h, #port = :p, metadata = :m, #version = :v, #state = :st, last_heartbeat = :now, registered_at = if_not_exists(registered_at, :now), gsi1pk = :g1, gsi1sk = :g1s',
       ExpressionAttributeNames: { '#port': 'port', '#version': 'version', '#state': 'state' },
-      ExpressionAttributeValues: { ':s': r.service, ':i': r.instance_id, ':h': r.host, ':p': r.port, ':m': r.metadata, ':v': r.version, ':st': r.state, ':now': now, ':g1': HEARTBEAT_INDEX_PK, ':g1s': heartbeatIndex(r.service, r.instance_id, now).gsi1sk },
+      ExpressionAttributeValues: {
+        ':s': r.service,
+        ':i': r.instance_id,
+        ':h': r.host,
+        ':p': r.port,
+        ':m': r.metadata,
+        ':v': r.version,
+        ':st': r.state,
+        ':now': now,
+        ':g1': HEARTBEAT_INDEX_PK,
+        ':g1s': heartbeatIndex(r.service, r.instance_id, now).gsi1sk,
+      },
     },
   };
   if (owner) {
@@ -50,9 +61,25 @@ export async function register(r: Registration, now: string): Promise<void> {
         new TransactWriteCommand({
           TransactItems: [
             { Put: { TableName: table(), Item: { ...ownerKey(r.instance_id), service: r.service }, ConditionExpression: 'attribute_not_exists(pk)' } },
-            { Update: { TableName: table(), Key: serviceKey(r.service), UpdateExpression: 'SET #n = :s, registered_at = if_not_exists(registered_at, :now)', ExpressionAttributeNames: { '#n': 'name' }, ExpressionAttributeValues: { ':s': r.service, ':now': now } } },
+            {
+              Update: {
+                TableName: table(),
+                Key: serviceKey(r.service),
+                UpdateExpression: 'SET #n = :s, registered_at = if_not_exists(registered_at, :now)',
+                ExpressionAttributeNames: { '#n': 'name' },
+                ExpressionAttributeValues: { ':s': r.service, ':now': now },
+              },
+            },
             set,
-            { Update: { TableName: table(), Key: INSTANCE_COUNT_KEY, UpdateExpression: 'ADD #t :one', ExpressionAttributeNames: { '#t': 'total' }, ExpressionAttributeValues: { ':one': 1 } } },
+            {
+              Update: {
+                TableName: table(),
+                Key: INSTANCE_COUNT_KEY,
+                UpdateExpression: 'ADD #t :one',
+                ExpressionAttributeNames: { '#t': 'total' },
+                ExpressionAttributeValues: { ':one': 1 },
+              },
+            },
           ],
         }),
       );
@@ -90,7 +117,11 @@ export async function getInstance(service: string, instance: string): Promise<In
 }
 
 export async function getInstances(service: string, instances: readonly string[]): Promise<Map<string, InstanceRecord>> {
-  const found = await batchGet(table(), instances.map((i) => instanceKey(service, i)), { consistent: true });
+  const found = await batchGet(
+    table(),
+    instances.map((i) => instanceKey(service, i)),
+    { consistent: true },
+  );
   const out = new Map<string, InstanceRecord>();
   for (const item of found.values()) {
     const record = InstanceRecordSchema.parse(item);
@@ -144,23 +175,33 @@ export async function lockInstances(service: string, instances: readonly string[
 /** Releases the lock if `op` still holds it. */
 export async function unlockInstance(service: string, instance: string, op: string): Promise<void> {
   try {
-    await dynamo.send(new UpdateCommand({ TableName: table(), Key: instanceKey(service, instance), UpdateExpression: 'REMOVE active_op', ConditionExpression: 'active_op = :op', ExpressionAttributeValues: { ':op': op } }));
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: instanceKey(service, instance),
+        UpdateExpression: 'REMOVE active_op',
+        ConditionExpression: 'active_op = :op',
+        ExpressionAttributeValues: { ':op': op },
+      }),
+    );
   } catch (error) {
     if (!isConditionFailed(error)) throw error;
   }
 }
 
 export async function setInstanceVersion(service: string, instance: string, version: string, now: string): Promise<void> {
-  await dynamo.send(
-    new UpdateCommand({
-      TableName: table(),
-      Key: instanceKey(service, instance),
-      UpdateExpression: 'SET #version = :v, version_updated_at = :now',
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeNames: { '#version': 'version' },
-      ExpressionAttributeValues: { ':v': version, ':now': now },
-    }),
-  ).catch((error: unknown) => {
-    if (!isConditionFailed(error)) throw error;
-  });
+  await dynamo
+    .send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: instanceKey(service, instance),
+        UpdateExpression: 'SET #version = :v, version_updated_at = :now',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#version': 'version' },
+        ExpressionAttributeValues: { ':v': version, ':now': now },
+      }),
+    )
+    .catch((error: unknown) => {
+      if (!isConditionFailed(error)) throw error;
+    });
 }

@@ -43,7 +43,10 @@ export async function getOperationWithRows(id: string): Promise<{ op: OperationR
 }
 
 export async function putRows(id: string, rows: readonly RowRecord[]): Promise<void> {
-  await batchWrite(table(), rows.map((row) => ({ put: { ...rowKey(id, row.instance_id), ...row } })));
+  await batchWrite(
+    table(),
+    rows.map((row) => ({ put: { ...rowKey(id, row.instance_id), ...row } })),
+  );
 }
 
 export async function getRow(id: string, instance: string): Promise<RowRecord | undefined> {
@@ -55,7 +58,13 @@ export async function getRow(id: string, instance: string): Promise<RowRecord | 
  * Moves a row to `status` with `fields`, unless it is already terminal (or, with `from`, unless it
  * is not in one of those states). Returns the row after the change, or undefined when refused.
  */
-export async function updateRow(id: string, instance: string, status: RowStatus, fields: Partial<RowRecord>, from?: readonly RowStatus[]): Promise<RowRecord | undefined> {
+export async function updateRow(
+  id: string,
+  instance: string,
+  status: RowStatus,
+  fields: Partial<RowRecord>,
+  from?: readonly RowStatus[],
+): Promise<RowRecord | undefined> {
   const allowed = from ?? ['pending', 'in_progress'];
   const names: Record<string, string> = { '#status': 'status' };
   const values: Record<string, unknown> = { ':status': status };

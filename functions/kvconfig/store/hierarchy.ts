@@ -63,10 +63,15 @@ export async function allClusterNames(env: string, app: string): Promise<string[
 }
 
 export async function allNamespaces(env: string, app: string, cluster: string): Promise<NamespaceRecord[]> {
-  return (await queryAll({ table: table(), pk: `CLUSTER#${env}#${app}#${cluster}`, skPrefix: 'NS#', consistent: true })).map((i) => NamespaceRecordSchema.parse(i));
+  return (await queryAll({ table: table(), pk: `CLUSTER#${env}#${app}#${cluster}`, skPrefix: 'NS#', consistent: true })).map((i) =>
+    NamespaceRecordSchema.parse(i),
+  );
 }
 
-async function createChild(item: Record<string, unknown> & { pk: string; sk: string }, parent: { key: { pk: string; sk: string }; counter: string; mustExist: boolean }): Promise<Created> {
+async function createChild(
+  item: Record<string, unknown> & { pk: string; sk: string },
+  parent: { key: { pk: string; sk: string }; counter: string; mustExist: boolean },
+): Promise<Created> {
   return retryConflicts(async () => {
     try {
       await dynamo.send(
@@ -98,10 +103,19 @@ async function createChild(item: Record<string, unknown> & { pk: string; sk: str
 /** The condition under which an item counts as empty: no children of the kind its counter counts. */
 type EmptyCondition = { expression: string; names?: Record<string, string>; values: Record<string, unknown> };
 
-const noChildren = (counter: string): EmptyCondition => ({ expression: 'attribute_not_exists(#n) OR #n = :zero', names: { '#n': counter }, values: { ':zero': 0 } });
+const noChildren = (counter: string): EmptyCondition => ({
+  expression: 'attribute_not_exists(#n) OR #n = :zero',
+  names: { '#n': counter },
+  values: { ':zero': 0 },
+});
 
 /** Deletes an item and moves its parent's child count; without `force` only while `empty` holds. */
-async function removeChild(key: { pk: string; sk: string }, empty: EmptyCondition, parent: { key: { pk: string; sk: string }; counter: string }, force: boolean): Promise<Removed> {
+async function removeChild(
+  key: { pk: string; sk: string },
+  empty: EmptyCondition,
+  parent: { key: { pk: string; sk: string }; counter: string },
+  force: boolean,
+): Promise<Removed> {
   return retryConflicts(async () => {
     try {
       await dynamo.send(
@@ -115,7 +129,15 @@ async function removeChild(key: { pk: string; sk: string }, empty: EmptyConditio
                 ...(force ? {} : { ...(empty.names ? { ExpressionAttributeNames: empty.names } : {}), ExpressionAttributeValues: empty.values }),
               },
             },
-            { Update: { TableName: table(), Key: parent.key, UpdateExpression: 'ADD #c :minus', ExpressionAttributeNames: { '#c': parent.counter }, ExpressionAttributeValues: { ':minus': -1 } } },
+            {
+              Update: {
+                TableName: table(),
+                Key: parent.key,
+                UpdateExpression: 'ADD #c :minus',
+                ExpressionAttributeNames: { '#c': parent.counter },
+                ExpressionAttributeValues: { ':minus': -1 },
+              },
+            },
           ],
         }),
       );
@@ -155,7 +177,10 @@ export async function removeApp(env: string, app: string, force: boolean): Promi
 }
 
 export async function createCluster(env: string, record: ClusterRecord): Promise<Created> {
-  return createChild({ ...clusterKey(env, record.app_name, record.cluster_name), ...record, env }, { key: appKey(env, record.app_name), counter: 'cluster_count', mustExist: true });
+  return createChild(
+    { ...clusterKey(env, record.app_name, record.cluster_name), ...record, env },
+    { key: appKey(env, record.app_name), counter: 'cluster_count', mustExist: true },
+  );
 }
 
 export async function removeCluster(env: string, app: string, cluster: string, force: boolean): Promise<Removed> {
@@ -164,10 +189,18 @@ export async function removeCluster(env: string, app: string, cluster: string, f
 
 export async function createNamespace(env: string, record: NamespaceRecord): Promise<Created> {
   const p = { env, app: record.app_name, cluster: record.cluster_name, namespace: record.namespace_name };
-  return createChild({ ...namespaceKey(p), ...record, env }, { key: clusterKey(env, record.app_name, record.cluster_name), counter: 'namespace_count', mustExist: true });
+  return createChild(
+    { ...namespaceKey(p), ...record, env },
+    { key: clusterKey(env, record.app_name, record.cluster_name), counter: 'namespace_count', mustExist: true },
+  );
 }
 
 /** Removes a namespace; without `force` only while it has no items and no releases. */
 export async function removeNamespace(p: NamespacePath, force: boolean): Promise<Removed> {
-  return removeChild(namespaceKey(p), { expression: 'item_count = :zero AND latest_seq = :zero', values: { ':zero': 0 } }, { key: clusterKey(p.env, p.app, p.cluster), counter: 'namespace_count' }, force);
+  return removeChild(
+    namespaceKey(p),
+    { expression: 'item_count = :zero AND latest_seq = :zero', values: { ':zero': 0 } },
+    { key: clusterKey(p.env, p.app, p.cluster), counter: 'namespace_count' },
+    force,
+  );
 }

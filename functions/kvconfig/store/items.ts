@@ -39,7 +39,12 @@ function namespaceUpdate(p: NamespacePath, uid: string, itemDelta: -1 | 0 | 1): 
       Key: namespaceKey(p),
       UpdateExpression: itemDelta === 0 ? 'ADD history_count :one' : 'ADD history_count :one, item_count :delta',
       ConditionExpression: itemDelta === 1 ? 'uid = :uid AND item_count < :max' : 'uid = :uid',
-      ExpressionAttributeValues: { ':one': 1, ':uid': uid, ...(itemDelta === 0 ? {} : { ':delta': itemDelta }), ...(itemDelta === 1 ? { ':max': MAX_ITEMS } : {}) },
+      ExpressionAttributeValues: {
+        ':one': 1,
+        ':uid': uid,
+        ...(itemDelta === 0 ? {} : { ':delta': itemDelta }),
+        ...(itemDelta === 1 ? { ':max': MAX_ITEMS } : {}),
+      },
     },
   };
 }
@@ -65,13 +70,21 @@ export async function setItem(p: NamespacePath, uid: string, key: string, value:
             Update: {
               TableName: table(),
               Key: itemKey(uid, key),
-              UpdateExpression: inline ? 'SET #ver = :v, #h = :h, update_time = :t, #o = :o, #val = :val' : 'SET #ver = :v, #h = :h, update_time = :t, #o = :o REMOVE #val',
+              UpdateExpression: inline
+                ? 'SET #ver = :v, #h = :h, update_time = :t, #o = :o, #val = :val'
+                : 'SET #ver = :v, #h = :h, update_time = :t, #o = :o REMOVE #val',
               ConditionExpression: 'attribute_exists(pk)',
               ExpressionAttributeNames: { '#ver': 'version', '#h': 'hash', '#o': 'operator', '#val': 'value' },
               ExpressionAttributeValues: { ':v': version, ':h': hash, ':t': now, ':o': operator, ...(inline ? { ':val': value } : {}) },
             },
           }
-        : { Put: { TableName: table(), Item: { ...itemKey(uid, key), version, hash, create_time: now, update_time: now, operator, ...(inline ? { value } : {}) }, ConditionExpression: 'attribute_not_exists(pk)' } };
+        : {
+            Put: {
+              TableName: table(),
+              Item: { ...itemKey(uid, key), version, hash, create_time: now, update_time: now, operator, ...(inline ? { value } : {}) },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          };
       try {
         await dynamo.send(new TransactWriteCommand({ TransactItems: [pointer, namespaceUpdate(p, uid, current.Item ? 0 : 1), history, ...valuePut] }));
         return { kind: 'ok', item: { sk: key, key, value, version, hash, create_time: createTime, update_time: now, operator } };
@@ -132,7 +145,10 @@ export async function readValues(uid: string, entries: readonly (readonly [strin
     else stored.push([key, version]);
   }
   if (stored.length === 0) return out;
-  const found = await batchGet(table(), stored.map(([key, version]) => valueKey(uid, key, version)));
+  const found = await batchGet(
+    table(),
+    stored.map(([key, version]) => valueKey(uid, key, version)),
+  );
   for (const [key, version] of stored) {
     const item = found.get(`VAL#${uid}|${key}#${version}`);
     if (item && typeof item.value === 'string') out.set(key, item.value);
@@ -152,6 +168,9 @@ export async function allPointers(uid: string): Promise<ItemRecord[]> {
 }
 
 export async function withValues(uid: string, pointers: readonly ItemRecord[]): Promise<ItemWithValue[]> {
-  const values = await readValues(uid, pointers.map((p) => [p.sk, p.version, p.value] as const));
+  const values = await readValues(
+    uid,
+    pointers.map((p) => [p.sk, p.version, p.value] as const),
+  );
   return pointers.map((p) => ({ ...p, key: p.sk, value: values.get(p.sk) ?? '' }));
 }

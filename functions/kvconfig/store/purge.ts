@@ -14,7 +14,10 @@ export async function purgeNamespaceData(uid: string): Promise<number> {
   let deleted = 0;
   for (const pk of partitions) {
     const keys = await queryAll({ table, pk, projection: 'pk, sk' });
-    await batchWrite(table, keys.map((k) => ({ delete: { pk: String(k.pk), sk: String(k.sk) } })));
+    await batchWrite(
+      table,
+      keys.map((k) => ({ delete: { pk: String(k.pk), sk: String(k.sk) } })),
+    );
     deleted += keys.length;
   }
   return deleted;

@@ -19,18 +19,30 @@ const table = () => config.tables.config;
 export async function writeManifest(uid: string, releaseId: string, entries: readonly ManifestEntry[]): Promise<number> {
   const chunks: ManifestEntry[][] = [];
   for (let i = 0; i < entries.length; i += MANIFEST_CHUNK_SIZE) chunks.push(entries.slice(i, i + MANIFEST_CHUNK_SIZE));
-  await batchWrite(table(), chunks.map((chunk, index) => ({ put: { ...chunkKey(uid, releaseId, index), entries: chunk } })));
+  await batchWrite(
+    table(),
+    chunks.map((chunk, index) => ({ put: { ...chunkKey(uid, releaseId, index), entries: chunk } })),
+  );
   return chunks.length;
 }
 
 export async function deleteManifest(uid: string, releaseId: string, chunkCount: number): Promise<void> {
-  await batchWrite(table(), Array.from({ length: chunkCount }, (_, index) => ({ delete: chunkKey(uid, releaseId, index) })));
+  await batchWrite(
+    table(),
+    Array.from({ length: chunkCount }, (_, index) => ({ delete: chunkKey(uid, releaseId, index) })),
+  );
 }
 
 export type CommitOutcome = 'committed' | 'lost-race' | 'no-namespace';
 
 /** Makes release `release` the namespace's latest, if the head is still at `expectedSeq`. */
-export async function commitRelease(p: NamespacePath, uid: string, expectedSeq: number, release: ReleaseRecord, action: 'publish' | 'rollback'): Promise<CommitOutcome> {
+export async function commitRelease(
+  p: NamespacePath,
+  uid: string,
+  expectedSeq: number,
+  release: ReleaseRecord,
+  action: 'publish' | 'rollback',
+): Promise<CommitOutcome> {
   try {
     await dynamo.send(
       new TransactWriteCommand({
@@ -60,7 +72,15 @@ export async function commitRelease(p: NamespacePath, uid: string, expectedSeq: 
           {
             Put: {
               TableName: table(),
-              Item: { pk: historyPk(uid), sk: `${release.release_time}#${newId('h')}`, action, release_id: release.release_id, release_name: release.release_name, operator: release.operator, time: release.release_time },
+              Item: {
+                pk: historyPk(uid),
+                sk: `${release.release_time}#${newId('h')}`,
+                action,
+                release_id: release.release_id,
+                release_name: release.release_name,
+                operator: release.operator,
+                time: release.release_time,
+              },
             },
           },
         ],

@@ -15,7 +15,10 @@ export function describeIssue(where: string, error: z.ZodError): ValidationError
   const issue = error.issues[0];
   const field = issue && issue.path.length > 0 ? issue.path.join('.') : where;
   const message = issue?.message ?? 'invalid';
-  return new ValidationError(`invalid ${where} field "${field}": ${message}`, { field, details: error.issues.slice(0, 5).map((i) => ({ field: i.path.join('.'), message: i.message })) });
+  return new ValidationError(`invalid ${where} field "${field}": ${message}`, {
+    field,
+    details: error.issues.slice(0, 5).map((i) => ({ field: i.path.join('.'), message: i.message })),
+  });
 }
 
 function parsePart(where: string, schema: z.ZodType | undefined, value: unknown): unknown {
