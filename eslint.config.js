@@ -3,7 +3,9 @@ import unicorn from 'eslint-plugin-unicorn';
 import tseslint from 'typescript-eslint';
 
 /** `it.only`, `describe.skip` and the like must not be left behind (STYLE.md habit 10). */
-const focusAndSkip = ['it', 'test', 'describe'].flatMap((object) => ['only', 'skip'].map((property) => ({ object, property, message: `No .${property} left behind.` })));
+const focusAndSkip = ['it', 'test', 'describe'].flatMap((object) =>
+  ['only', 'skip'].map((property) => ({ object, property, message: `No .${property} left behind.` })),
+);
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'cdk.out/', '.data/', 'coverage/', '**/*.js', '!eslint.config.js'] },
@@ -40,7 +42,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['#local/*', '**/local/*', '**/local/**'], message: 'functions/ must not import local/: the local cloud stands in for AWS, not the other way round.' },
+            {
+              group: ['#local/*', '**/local/*', '**/local/**'],
+              message: 'functions/ must not import local/: the local cloud stands in for AWS, not the other way round.',
+            },
             { group: ['**/infra/*', '**/infra/**'], message: 'functions/ must not import infra/ (the CDK app).' },
             { group: ['**/test/*', '**/test/**'], message: 'functions/ must not import test/.' },
           ],
