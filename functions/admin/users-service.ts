@@ -44,7 +44,8 @@ export async function getUser(id: string): Promise<UserView> {
 
 /** An `agent` user names exactly one service; no other role names one (400 on `service` otherwise). */
 function checkService(role: Role, service: string | undefined): void {
-  if ((role === 'agent') !== (service !== undefined)) throw new ValidationError(`invalid body field "service": ${SERVICE_RULE}`, { field: 'service' });
+  if ((role === 'agent') !== (service !== undefined))
+    throw new ValidationError(`invalid body field "service": ${SERVICE_RULE}`, { field: 'service', details: [{ field: 'service', message: SERVICE_RULE }] });
 }
 
 /** Creates a user; the token is returned here and never again. */
