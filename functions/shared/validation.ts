@@ -1,7 +1,9 @@
 import * as z from 'zod';
 
+const DECIMAL_DIGITS = /^[0-9]+$/;
+
 /**
- * Schema pieces shared by the families. Query strings arrive as strings, so numbers are coerced;
+ * Schema pieces shared by the families. Query strings arrive as strings, so numbers are parsed;
  * out-of-range pages and sizes are a 400 (CONTRACTS.md: page starts at 1).
  */
 export function intParam(name: string, options: { min: number; max: number; default: number }) {
@@ -10,9 +12,10 @@ export function intParam(name: string, options: { min: number; max: number; defa
     .optional()
     .transform((value, ctx) => {
       if (value === undefined || value === '') return options.default;
-      const n = Number(value);
-      if (!Number.isInteger(n) || n < options.min || n > options.max) {
-        ctx.addIssue({ code: 'custom', message: `${name} must be an integer from ${options.min} to ${options.max}` });
+      // Only decimal digits: `Number()` would also take "0x10", "1e3", " 1", "1.0" and "+5".
+      const n = DECIMAL_DIGITS.test(value) ? Number(value) : NaN;
+      if (!Number.isSafeInteger(n) || n < options.min || n > options.max) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be an integer from ${options.min} to ${options.max}, in decimal digits only` });
         return z.NEVER;
       }
       return n;

@@ -82,3 +82,27 @@ describe('query-string and header names that are Object.prototype properties', (
     });
   }
 });
+
+describe('numeric query parameters', () => {
+  const NOT_DECIMAL = ['0x10', '1e3', ' 1', '1 ', '1.0', '+5', '-0', '1_000', 'Infinity', '١'];
+  const cases = [
+    { family: 'kvconfig', path: '/api/v1/envs/dev/apps', names: ['page', 'size'] },
+    { family: 'release', path: '/v1/service/probe/instances', names: ['limit', 'offset'] },
+    { family: 'release', path: '/v1/instance/probe/version-history', names: ['limit', 'offset'] },
+    { family: 'helm', path: '/admin/users', names: ['page', 'page_size'] },
+  ] as const;
+  for (const { family, path, names } of cases) {
+    for (const name of names) {
+      it(`refuses ${name} on ${path} unless it is decimal digits`, async () => {
+        const good = await rt.call('GET', `${path}?${name}=16`);
+        expect(good.status, good.text).not.toBe(400);
+        for (const value of NOT_DECIMAL) {
+          const reply = await rt.call('GET', `${path}?${name}=${encodeURIComponent(value)}`);
+          expect(reply.status, `${name}=${value}`).toBe(400);
+          expect(inEnvelope(family, reply.body), reply.text).toBe(true);
+          expect(reply.text).toContain(name);
+        }
+      });
+    }
+  }
+});
