@@ -10,6 +10,7 @@ import { familyOfPath, renderError } from '../functions/shared/families.js';
 import { installLambdaStreamingGlobal, isStreaming, LocalResponseStream } from './lambda-streaming.js';
 import { compileRoutes, unmatchedResponse } from '../functions/shared/router.js';
 import { lambdaContext } from './lambda-context.js';
+import { oversizedResponse } from './request-limits.js';
 
 installLambdaStreamingGlobal();
 
@@ -40,6 +41,8 @@ export function createGateway(options: { routes?: readonly Route[]; localEndpoin
   };
 
   async function dispatch(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<ProxyResult | 'streamed'> {
+    const oversized = oversizedResponse(req);
+    if (oversized) return oversized;
     // The raw path, not URL.pathname: URL would resolve `..` before we could refuse it.
     const rawPath = (req.url ?? '/').split('?')[0] || '/';
     const url = new URL(req.url ?? '/', 'http://localhost');

@@ -1,6 +1,8 @@
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../functions/routes.js';
+import { createGateway } from '../../local/gateway.js';
 import type { Family } from '../../functions/shared/families.js';
 import type { TestRuntime } from '../helpers/runtime.js';
 import { startTestRuntime } from '../helpers/runtime.js';
@@ -105,4 +107,67 @@ describe('numeric query parameters', () => {
       });
     }
   }
+});
+
+describe('the family of an error answer', () => {
+  it('is chosen from the path alone when the path carries a query string', async () => {
+    // A route whose handler module cannot load: the gateway itself answers 500.
+    const gateway = createGateway({
+      routes: [{ method: 'GET', path: '/v1/stats', entry: 'fleet/no-such-handler', access: 'public', family: 'release', summary: 'broken on purpose' }],
+    });
+    const server = createServer((req, res) => void gateway(req, res));
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    try {
+      const { port } = server.address() as AddressInfo;
+      for (const target of ['/v1/stats', '/v1/stats?period=1h', '/v1/stats?next=/admin/users']) {
+        const reply = await fetch(`http://127.0.0.1:${port}${target}`);
+        expect(reply.status, target).toBe(500);
+        expect(await reply.json(), target).toEqual({ code: 50000, message: 'internal server error', data: null });
+      }
+    } finally {
+      server.closeAllConnections();
+      await new Promise((done) => server.close(done));
+    }
+  });
+
+  it('is the path family for 404s with a query string', async () => {
+    const reply = await rt.call('GET', '/v1/deploy/nowhere/at/all?x=1');
+    expect(reply.status).toBe(404);
+    expect(reply.body).toMatchObject({ code: 40400, data: null });
+  });
+});
+
+describe('oversized request lines and headers', () => {
+  const cases = [
+    { family: 'release', path: '/v1/stats' },
+    { family: 'kvconfig', path: '/api/v1/envs/dev/apps' },
+    { family: 'helm', path: '/admin/users' },
+    { family: 'appstore', path: '/AppList' },
+  ] as const;
+  for (const { family, path } of cases) {
+    it(`answers 414 in the ${family} envelope for a 100,000-character query string`, async () => {
+      const reply = await rawRequest('GET', `${path}?q=${'a'.repeat(100_000)}`, [['authorization', `Bearer ${rt.adminToken}`]]);
+      expect(reply.status).toBe(family === 'appstore' ? 404 : 414);
+      expect(inEnvelope(family, reply.body), reply.text.slice(0, 200)).toBe(true);
+      expect(reply.text).toContain('10240 bytes');
+    });
+
+    it(`answers 431 in the ${family} envelope when the headers pass 10,240 bytes`, async () => {
+      const headers: [string, string][] = Array.from({ length: 12 }, (_, i) => [`x-filler-${i}`, 'b'.repeat(1000)]);
+      const reply = await rawRequest('GET', path, [['authorization', `Bearer ${rt.adminToken}`], ...headers]);
+      expect(reply.status).toBe(family === 'appstore' ? 404 : 431);
+      expect(inEnvelope(family, reply.body), reply.text.slice(0, 200)).toBe(true);
+    });
+  }
+
+  it('serves a request just within the limits', async () => {
+    const reply = await rawRequest('GET', `/v1/stats?q=${'a'.repeat(9_000)}`, [['authorization', `Bearer ${rt.adminToken}`]]);
+    expect(reply.status).toBe(200);
+  });
+
+  it('answers JSON even past what the HTTP server reads (headers over 1 MiB)', async () => {
+    const reply = await rawRequest('GET', '/v1/stats', [['x-filler', 'c'.repeat(2 * 1024 * 1024)]]);
+    expect(reply.status).toBe(431);
+    expect(inEnvelope('helm', reply.body), reply.text.slice(0, 200)).toBe(true);
+  });
 });
