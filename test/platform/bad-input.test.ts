@@ -1,8 +1,11 @@
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../functions/routes.js';
 import { createGateway } from '../../local/gateway.js';
+import { lambdaContext } from '../../local/lambda-context.js';
+import { createNamespace } from '../kvconfig/helpers.js';
 import type { Family } from '../../functions/shared/families.js';
 import type { TestRuntime } from '../helpers/runtime.js';
 import { startTestRuntime } from '../helpers/runtime.js';
@@ -169,5 +172,108 @@ describe('oversized request lines and headers', () => {
     const reply = await rawRequest('GET', '/v1/stats', [['x-filler', 'c'.repeat(2 * 1024 * 1024)]]);
     expect(reply.status).toBe(431);
     expect(inEnvelope('helm', reply.body), reply.text.slice(0, 200)).toBe(true);
+  });
+});
+
+describe('path values: traversal and control characters', () => {
+  const REFUSED = ['..', '%2e%2e', '%2E.', '..%2F..%2Fetc', 'a%2F..%2Fb', '..%5Cwin', '%00', 'a%00b', 'a%0Ab', 'a%7Fb', '%C2%85'];
+  const ACCEPTED = ['a%2Fb', 'a..b', '...', 'db.host', '%E9%85%8D%E7%BD%AE'];
+  let ns: Awaited<ReturnType<typeof createNamespace>>;
+  beforeAll(async () => {
+    ns = await createNamespace(rt, 'dev', 'paths');
+  });
+  const auth = (): [string, string][] => [['authorization', `Bearer ${rt.adminToken}`]];
+
+  it('answers 400 in the kvconfig envelope for a traversing or control-character {key}', async () => {
+    for (const value of REFUSED) {
+      for (const method of ['GET', 'DELETE']) {
+        const reply = await rawRequest(method, `${ns.items}/${value}`, auth());
+        expect(reply.status, `${method} ${value}`).toBe(400);
+        expect(reply.body, value).toMatchObject({ code: 400, data: null });
+      }
+    }
+    for (const value of ACCEPTED) {
+      const reply = await rawRequest('GET', `${ns.items}/${value}`, auth());
+      expect(reply.status, value).toBe(404);
+      expect((reply.body as { message: string }).message, value).toContain('item not found');
+    }
+  });
+
+  it('answers 400 for a traversing or control-character {release_id}', async () => {
+    for (const value of REFUSED) {
+      for (const path of [`${ns.releases}/${value}`, `${ns.releases}/${value}/rollback`]) {
+        const reply = await rawRequest(path.endsWith('rollback') ? 'POST' : 'GET', path, auth(), path.endsWith('rollback') ? '{"operator":"op"}' : undefined);
+        expect(reply.status, path).toBe(400);
+        expect(reply.body, path).toMatchObject({ code: 400, data: null });
+      }
+    }
+  });
+
+  it('is refused by the handler too, as API Gateway hands it decoded path values', async () => {
+    const { handler } = await import('../../functions/kvconfig/rollback-release.js');
+    for (const releaseId of ['../../etc', '..', 'a\u0000b', 'x/./y']) {
+      const event = {
+        resource: '/api/v1/envs/{env}/apps/{app_name}/clusters/{cluster_name}/namespaces/{namespace_name}/releases/{release_id}/rollback',
+        path: `${ns.releases}/${encodeURIComponent(releaseId)}/rollback`,
+        httpMethod: 'POST',
+        headers: { Authorization: `Bearer ${rt.adminToken}`, 'Content-Type': 'application/json' },
+        multiValueHeaders: {},
+        queryStringParameters: null,
+        multiValueQueryStringParameters: null,
+        pathParameters: { env: 'dev', app_name: 'paths', cluster_name: 'default', namespace_name: 'application', release_id: releaseId },
+        stageVariables: null,
+        body: '{"operator":"op"}',
+        isBase64Encoded: false,
+        requestContext: {},
+      } as unknown as APIGatewayProxyEvent;
+      const result = await handler(event, lambdaContext('kvconfig/rollback-release', 29_000));
+      expect(result.statusCode, releaseId).toBe(400);
+      expect(JSON.parse(result.body), releaseId).toMatchObject({ code: 400, data: null });
+    }
+  });
+});
+
+describe('control characters in text fields', () => {
+  let ns: Awaited<ReturnType<typeof createNamespace>>;
+  beforeAll(async () => {
+    ns = await createNamespace(rt, 'dev', 'texts');
+  });
+
+  it('keeps tabs and line breaks in item values and refuses other control characters', async () => {
+    const value = 'line one\n\tline two\r\nend';
+    const set = await rt.call('POST', ns.items, { body: { key: 'file', value } });
+    expect(set.status, set.text).toBe(200);
+    expect((await rt.call('GET', `${ns.items}/file`)).body.data.value).toBe(value);
+    for (const bad of ['nul\u0000', 'bell\u0007', 'escape\u001b[0m', 'del\u007f']) {
+      const reply = await rt.call('POST', ns.items, { body: { key: 'bad', value: bad } });
+      expect(reply.status, JSON.stringify(bad)).toBe(400);
+      expect(reply.body.message).toContain('value');
+    }
+  });
+
+  it('refuses any control character, line breaks included, in item keys', async () => {
+    for (const key of ['a\nb', 'a\tb', 'a\u0000b', '../x', 'x/..', '.']) {
+      const reply = await rt.call('POST', ns.items, { body: { key, value: 'v' } });
+      expect(reply.status, JSON.stringify(key)).toBe(400);
+      expect(reply.body.message).toContain('key');
+    }
+    expect((await rt.call('POST', ns.items, { body: { key: 'a/b', value: 'v' } })).status).toBe(200);
+  });
+
+  it('allows line breaks in descriptions and comments but not in operator or release names', async () => {
+    expect((await rt.call('PUT', ns.app, { body: { description: 'first line\nsecond\tline' } })).status).toBe(200);
+    expect((await rt.call('PUT', ns.app, { body: { description: 'bell\u0007' } })).status).toBe(400);
+    const published = await rt.call('POST', ns.releases, { body: { operator: 'op', comment: 'why:\n- because' } });
+    expect(published.status, published.text).toBe(200);
+    for (const body of [
+      { operator: 'op\nerator' },
+      { operator: 'op\u0000' },
+      { operator: 'op', release_name: 'name\twith tab' },
+      { operator: 'op', comment: 'nul\u0000' },
+    ]) {
+      const reply = await rt.call('POST', ns.releases, { body });
+      expect(reply.status, JSON.stringify(body)).toBe(400);
+      expect(reply.body).toMatchObject({ code: 400, data: null });
+    }
   });
 });
