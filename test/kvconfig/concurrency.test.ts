@@ -64,12 +64,12 @@ describe('concurrent writers', () => {
     expect(won.length).toBeGreaterThan(0);
     expect(new Set(won).size).toBe(won.length);
     const list = await rt.call('GET', `${p.releases}?sort=release_time,asc&size=100`);
-    const listed = list.body.data.releases.map((r: { release_id: string }) => r.release_id as string);
+    const listed = list.body.data.releases.map((r: { release_id: string }) => r.release_id);
     expect(list.body.data.total).toBe(won.length);
     expect([...listed].sort()).toEqual([...won].sort());
     // Release ids carry their sequence number: the list is the commit order, with no gap or repeat.
     expect(listed.map((id: string) => seqOfReleaseId(id))).toEqual(listed.map((_: string, i: number) => i + 1));
-    const operators = list.body.data.releases.map((r: { operator: string }) => r.operator as string);
+    const operators = list.body.data.releases.map((r: { operator: string }) => r.operator);
     expect(new Set(operators).size).toBe(won.length);
     expect((await rt.call('GET', p.configs)).body.data.releaseKey).toBe(listed.at(-1));
   });
