@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { boolParam, intParam, multiLine, NameSchema, singleLine } from '#shared/validation.js';
+import { boolParam, intParam, multiLine, NameSchema, pathValueProblem, singleLine } from '#shared/validation.js';
 import type { NamespacePath } from './keys.js';
 
 /**
@@ -22,7 +22,7 @@ export const ItemKeySchema = z
   .min(1, 'must not be empty')
   .max(256, 'must be at most 256 characters')
   .regex(/^[^\p{Cc}]+$/u, 'must not contain control characters')
-  .refine((v) => !v.split(/[/\\]/).some((part) => part === '.' || part === '..'), 'must not have "." or ".." between slashes');
+  .refine((v) => pathValueProblem(v) === undefined, 'must not have "." or ".." between slashes');
 export const ItemPathSchema = NamespacePathSchema.extend({ key: ItemKeySchema });
 export const ReleasePathSchema = NamespacePathSchema.extend({ release_id: z.string().max(64, 'must be at most 64 characters') });
 
