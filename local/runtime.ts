@@ -7,6 +7,7 @@ import type { LocalDynamo } from './dynamodb.js';
 import { createGateway } from './gateway.js';
 import type { LocalEndpoint } from './gateway.js';
 import { ensureHelmBinary } from './helm-binary.js';
+import { answerClientError, NODE_MAX_HEADER_BYTES } from './request-limits.js';
 import { startWorkflows } from './workflows-host.js';
 
 export type RuntimeOptions = Readonly<{
@@ -73,11 +74,12 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   // Until the first admin exists and the workflows are recovered, every request is answered 503:
   // `/ready` must not say Ready before a client can use the API.
   const ready: { handle?: (req: IncomingMessage, res: ServerResponse) => void } = {};
-  const server: Server = createServer((req, res) => {
+  const server: Server = createServer({ maxHeaderSize: NODE_MAX_HEADER_BYTES }, (req, res) => {
     if (ready.handle) return ready.handle(req, res);
     res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
     res.end(JSON.stringify({ status: 'NotReady', failed: [{ dependency: 'startup', reason: 'the local cloud is starting' }] }));
   });
+  server.on('clientError', answerClientError);
   await new Promise<void>((done) => server.listen(options.port ?? 8080, options.host ?? '127.0.0.1', done));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
