@@ -124,6 +124,14 @@ export class HouseFunction extends Construct implements iam.IGrantable {
   }
 
   /**
+   * Lets the function read single items of a table by key (GetItem) and nothing else: what the
+   * shared authentication middleware needs for its token lookup in the platform table.
+   */
+  grantItemLookup(table: ITableV2): void {
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [table.tableArn] }));
+  }
+
+  /**
    * Lets the function look up an EKS cluster's endpoint and CA (DescribeCluster), which it needs
    * to talk to the cluster. Kubernetes permissions come from the cluster's access entries.
    */
