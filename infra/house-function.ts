@@ -75,9 +75,12 @@ export class HouseFunction extends Construct implements iam.IGrantable {
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
   readonly grantPrincipal: iam.IPrincipal;
+  /** The handler module it runs (`HouseFunctionProps.entry`). */
+  readonly entry: string;
 
   constructor(scope: Construct, id: string, props: HouseFunctionProps) {
     super(scope, id);
+    this.entry = props.entry;
     const entry = entryPath(props.entry);
     this.logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH });
     // An own role instead of AWSLambdaBasicExecutionRole: it may write to this log group only.
