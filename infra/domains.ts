@@ -52,8 +52,8 @@ export function domainOf(entry: string): string {
 /**
  * The domain that owns each workflow: the domain of its task functions, which record what the
  * execution does in that domain's table. Only handlers (and task or event functions) of that domain
- * may start, stop or answer its state machine. A workflow whose tasks span domains, or that has no
- * task, has no owner and is refused.
+ * may start, stop or answer its state machine. A workflow whose (non-shared) tasks span domains,
+ * or that has none, has no owner and is refused.
  */
 export function workflowDomains(
   workflows: readonly Pick<WorkflowDef, 'name' | 'tasks'>[],
@@ -61,7 +61,8 @@ export function workflowDomains(
 ): Readonly<Record<string, string>> {
   return Object.fromEntries(
     workflows.map((workflow) => {
-      const domains = new Set(workflow.tasks.map((task) => domainOf(functions.find((f) => f.name === task)?.entry ?? '')));
+      // Task functions under functions/shared/ serve every domain's workflows and decide nothing.
+      const domains = new Set(workflow.tasks.map((task) => domainOf(functions.find((f) => f.name === task)?.entry ?? '')).filter((d) => d !== 'shared'));
       const [domain] = domains;
       if (domains.size !== 1 || !domain) {
         throw new Error(
