@@ -15,8 +15,10 @@ export type HandlerGroup = Readonly<{
   streaming: boolean;
   /** Some route needs a token, so the shared auth middleware reads the platform table. */
   authenticated: boolean;
-  /** Some route writes (not GET) with a token: it may start, stop or answer workflows. */
+  /** Some route writes (not GET) with a token: it may start, stop or answer its domain's workflows. */
   writes: boolean;
+  /** Every route is a GET: the function gets read-only access to its table. */
+  readOnly: boolean;
 }>;
 
 /** `GET /admin/users`: how routes are named in errors and in throttle overrides. */
@@ -69,6 +71,7 @@ export function handlerGroups(routes: readonly Route[]): HandlerGroup[] {
       streaming: Boolean(first.streaming),
       authenticated: rows.some((r) => r.access !== 'public'),
       writes: rows.some((r) => r.access !== 'public' && r.method !== 'GET'),
+      readOnly: rows.every((r) => r.method === 'GET'),
     };
   });
 }

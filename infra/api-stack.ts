@@ -1,17 +1,19 @@
 import type { StackProps } from 'aws-cdk-lib';
-import { Duration, Stack } from 'aws-cdk-lib';
+import { CfnOutput, Stack } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { Route } from '#shared/route.js';
 import { ROUTES } from '#functions/routes.js';
+import { FUNCTIONS, WORKFLOWS } from '#functions/tasks.js';
 import { accessLogFormat } from './access-log.js';
 import { ApiAlarms } from './api-alarms.js';
 import { ApiFirewall } from './api-firewall.js';
-import type { HandlerGroup } from './api-routes.js';
+import { ApiResourceTree } from './api-resources.js';
 import { handlerGroups, routeKey } from './api-routes.js';
-import { constructIdOf, tableOfEntry, usesCluster } from './domains.js';
+import { DomainApiStack } from './domain-api-stack.js';
+import { constructIdOf, domainOf, workflowDomains } from './domains.js';
 import type { DataTables, RuntimeSettings } from './function-environment.js';
 import { functionEnvironment } from './function-environment.js';
 import type { NamedStateMachine } from './house-function.js';
@@ -32,6 +34,11 @@ export interface ApiStackProps extends StackProps {
   readonly routes?: readonly Route[];
   /** Workflows the handlers start, stop and answer task tokens of, by name. @default {} */
   readonly stateMachines?: Readonly<Record<string, NamedStateMachine>>;
+  /**
+   * The domain that owns each workflow (only its handlers may control that state machine).
+   * @default workflowDomains(WORKFLOWS, FUNCTIONS): the domain of each workflow's task functions
+   */
+  readonly workflowDomains?: Readonly<Record<string, string>>;
   /** The stage, which is also the first segment of the execute-api URL. @default 'prod' */
   readonly stageName?: string;
   /** Each method's own limit (API Gateway keeps one bucket per method). @default 100/s, burst 200 */
@@ -67,15 +74,23 @@ export interface ApiStackProps extends StackProps {
 
 /**
  * The HTTP front: a regional REST API whose resource tree, methods and functions come from the
- * route table; one function per handler module, granted only its domain's table (and the platform
- * table read that token checks need); a stage with JSON access logs, X-Ray, per-method throttling
- * and a WAF web ACL. Streaming routes (the only ones allowed past 29 s) use API Gateway's
- * response streaming, with the route's timeout and reserved concurrency.
+ * route table. The API itself, its stage (JSON access logs, X-Ray, per-method throttling), the WAF
+ * web ACL, the alarms and the unmatched-request fallback live in this stack; each domain's
+ * functions, methods and own resources live in a nested stack of their own (DomainApiStack), so no
+ * stack nears CloudFormation's 500 resources as families are added. One function per handler
+ * module, granted only its domain's table (read-only for GET-only handlers), the platform table's
+ * GetItem that token checks need, and its own domain's state machines. Streaming routes (the only
+ * ones allowed past 29 s) use API Gateway's response streaming, with the route's timeout and
+ * reserved concurrency.
  */
 export class ApiStack extends Stack {
   readonly api: apigateway.RestApi;
+  /** The stage every method is deployed to (not `api.deploymentStage`: see below). */
+  readonly stage: apigateway.Stage;
   /** Functions by handler entry. */
   readonly functions: Readonly<Record<string, HouseFunction>>;
+  /** The nested stack of each domain, by domain (`fleet`, `kvconfig`, …). */
+  readonly domains: Readonly<Record<string, DomainApiStack>>;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -83,56 +98,74 @@ export class ApiStack extends Stack {
     const retention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention });
     const throttle = props.methodThrottle ?? { ratePerSecond: 100, burst: 200 };
+    const stageName = props.stageName ?? 'prod';
 
+    // deploy: false, because the deployment must come after the nested stacks' methods (below).
     this.api = new apigateway.RestApi(this, 'Api', {
       description: 'DevOps control plane: Helm apps, app store, configuration center, releases',
       endpointConfiguration: { types: [apigateway.EndpointType.REGIONAL] },
       cloudWatchRole: props.cloudWatchRole ?? true,
-      deployOptions: {
-        stageName: props.stageName ?? 'prod',
-        tracingEnabled: true,
-        metricsEnabled: true,
-        // ERROR, not INFO, and no data trace: execution logs must not carry request headers or bodies.
-        loggingLevel: apigateway.MethodLoggingLevel.ERROR,
-        dataTraceEnabled: false,
-        throttlingRateLimit: throttle.ratePerSecond,
-        throttlingBurstLimit: throttle.burst,
-        methodOptions: methodOverrides(routes, props.methodThrottleOverrides ?? {}),
-        accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
-        accessLogFormat: accessLogFormat(),
-      },
+      deploy: false,
     });
 
     const stateMachines = props.stateMachines ?? {};
-    const environment = functionEnvironment(this, { tables: props.tables, runtime: props.runtime, stateMachines });
+    const owners = props.workflowDomains ?? workflowDomains(WORKFLOWS, FUNCTIONS);
+    const tree = new ApiResourceTree(this.api, routes);
+    const groups = handlerGroups(routes);
     const functions: Record<string, HouseFunction> = {};
-    for (const group of handlerGroups(routes)) {
-      const fn = new HouseFunction(this, constructIdOf(group.entry), {
-        entry: group.entry,
-        environment,
-        description: group.routes.map((r) => `${routeKey(r)}: ${r.summary}`).join('; '),
-        timeoutSeconds: group.timeoutSeconds,
-        helm: group.helm,
-        reservedConcurrentExecutions: group.streaming ? (props.streamingReservedConcurrency ?? 100) : undefined,
+    const domains: Record<string, DomainApiStack> = {};
+    for (const domain of [...new Set(groups.map((g) => domainOf(g.entry)))]) {
+      const nested = new DomainApiStack(this, `${constructIdOf(domain)}Api`, {
+        domain,
+        groups: groups.filter((g) => domainOf(g.entry) === domain),
+        tree,
+        tables: props.tables,
+        stateMachines: ownedBy(domain, stateMachines, owners),
+        runtime: props.runtime,
+        streamingReservedConcurrency: props.streamingReservedConcurrency ?? 100,
         logRetention: retention,
       });
-      grantForGroup(fn, group, props.tables, stateMachines);
-      if (props.runtime.eksClusterName && usesCluster(group.entry, group.helm)) fn.grantClusterDescribe(props.runtime.eksClusterName);
-      for (const route of group.routes) {
-        this.api.root.resourceForPath(route.path).addMethod(route.method, integrationFor(fn, group), { authorizationType: apigateway.AuthorizationType.NONE });
-      }
-      functions[group.entry] = fn;
+      Object.assign(functions, nested.functions);
+      domains[domain] = nested;
+      acknowledgeHandlerAuth(nested);
     }
-    if (props.unmatchedEntry) this.mountUnmatched(props.unmatchedEntry, routes, environment, retention);
     this.functions = functions;
+    this.domains = domains;
+    const unmatched = props.unmatchedEntry ? this.mountUnmatched(props.unmatchedEntry, tree, props, retention) : undefined;
 
-    new ApiFirewall(this, 'Firewall', { stageArn: this.api.deploymentStage.stageArn, requestsPerFiveMinutesPerIp: props.wafRequestsPerFiveMinutesPerIp });
+    // The usual pattern for methods in nested stacks: a deployment in this stack that depends on
+    // every method (the RestApi adds a dependency per method it knows, nested ones included, which
+    // CloudFormation sees as a dependency on their nested stacks). Its logical id changes with the
+    // route table and the functions behind it, so a changed table is deployed to the stage.
+    const deployment = new apigateway.Deployment(this.api, 'Deployment', { api: this.api, description: 'Control plane API' });
+    deployment.addToLogicalId({
+      routes: routes.map((r) => ({ ...r, function: functions[r.entry]?.node.path })),
+      unmatched: unmatched?.node.path,
+    });
+    for (const nested of Object.values(domains)) deployment.node.addDependency(nested);
+    // Same construct path as the stage RestApi's `deployOptions` used to make, so the stage is
+    // updated in place. Not assigned to `api.deploymentStage`: the nested methods' invoke
+    // permissions would then name the stage, and the stage depends on those methods (a cycle).
+    this.stage = new apigateway.Stage(this.api, `DeploymentStage.${stageName}`, {
+      deployment,
+      stageName,
+      tracingEnabled: true,
+      metricsEnabled: true,
+      // ERROR, not INFO, and no data trace: execution logs must not carry request headers or bodies.
+      loggingLevel: apigateway.MethodLoggingLevel.ERROR,
+      dataTraceEnabled: false,
+      throttlingRateLimit: throttle.ratePerSecond,
+      throttlingBurstLimit: throttle.burst,
+      methodOptions: methodOverrides(routes, props.methodThrottleOverrides ?? {}),
+      accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
+      accessLogFormat: accessLogFormat(),
+    });
+    new CfnOutput(this.api, 'Endpoint', { value: this.stage.urlForPath('/') });
+
+    new ApiFirewall(this, 'Firewall', { stageArn: this.stage.stageArn, requestsPerFiveMinutesPerIp: props.wafRequestsPerFiveMinutesPerIp });
     new ApiAlarms(this, 'Alarms', { api: this.api, alarmTopic: props.alarmTopic });
 
-    const inHandler =
-      "Every handler authenticates the bearer token and checks the role itself (functions/shared/middleware/authenticate.ts) so 401/403 render in each API family's own envelope, which an API Gateway authorizer cannot do.";
-    acknowledge(this.api, 'AwsSolutions-APIG4', inHandler);
-    acknowledge(this.api, 'AwsSolutions-COG4', `${inHandler} Tokens are the platform's own users, not a Cognito user pool.`);
+    acknowledgeHandlerAuth(this.api);
     acknowledge(
       this.api,
       'AwsSolutions-APIG2',
@@ -145,50 +178,47 @@ export class ApiStack extends Stack {
     );
   }
 
-  /** The fallback reads nothing: it only renders 404/405 for the family the path belongs to. */
-  private mountUnmatched(entry: string, routes: readonly Route[], environment: Record<string, string>, retention: logs.RetentionDays): void {
+  /**
+   * The fallback reads nothing: it only renders 404/405 for the family the path belongs to. Its
+   * function is in this stack; its ANY methods sit beside each resource, in whichever stack holds
+   * it, and share one invoke permission scoped to the API.
+   */
+  private mountUnmatched(entry: string, tree: ApiResourceTree, props: ApiStackProps, retention: logs.RetentionDays): HouseFunction {
     const fn = new HouseFunction(this, 'Unmatched', {
       entry,
-      environment,
+      environment: functionEnvironment(this, { tables: props.tables, runtime: props.runtime }),
       description: 'Answers requests no route matches (404/405)',
       logRetention: retention,
     });
     const integration = new apigateway.LambdaIntegration(fn.function, { scopePermissionToMethod: false });
     // Every resource of the tree, intermediate ones too: a resource without a method answers 403.
-    const paths = routes.flatMap((r) =>
-      r.path
-        .split('/')
-        .slice(1)
-        .map((_, i, parts) => `/${parts.slice(0, i + 1).join('/')}`),
-    );
-    const resources = new Set(paths.map((path) => this.api.root.resourceForPath(path)));
-    for (const resource of [this.api.root, ...resources]) resource.addMethod('ANY', integration, { authorizationType: apigateway.AuthorizationType.NONE });
+    for (const path of ['/', ...tree.paths]) tree.resource(path).addMethod('ANY', integration, { authorizationType: apigateway.AuthorizationType.NONE });
     this.api.root.addProxy({
       defaultIntegration: integration,
       anyMethod: true,
       defaultMethodOptions: { authorizationType: apigateway.AuthorizationType.NONE },
     });
+    return fn;
   }
 }
 
-/**
- * A proxy integration; no console test-invoke permission, which would double the Lambda permissions
- * per method in a stack that must stay under CloudFormation's 500 resources as the route table grows.
- */
-function integrationFor(fn: HouseFunction, group: HandlerGroup): apigateway.LambdaIntegration {
-  if (!group.streaming) return new apigateway.LambdaIntegration(fn.function, { allowTestInvoke: false });
-  return new apigateway.LambdaIntegration(fn.function, {
-    allowTestInvoke: false,
-    responseTransferMode: apigateway.ResponseTransferMode.STREAM,
-    timeout: Duration.seconds(group.timeoutSeconds),
-  });
+/** The state machines `domain` owns; a machine no workflow owner names is refused. */
+function ownedBy(
+  domain: string,
+  machines: Readonly<Record<string, NamedStateMachine>>,
+  owners: Readonly<Record<string, string>>,
+): Record<string, NamedStateMachine> {
+  for (const name of Object.keys(machines))
+    if (!owners[name]) throw new Error(`state machine ${name} has no owning domain (known workflows: ${Object.keys(owners).join(', ') || 'none'})`);
+  return Object.fromEntries(Object.entries(machines).filter(([name]) => owners[name] === domain));
 }
 
-function grantForGroup(fn: HouseFunction, group: HandlerGroup, tables: DataTables, stateMachines: Readonly<Record<string, NamedStateMachine>>): void {
-  const own = tableOfEntry(group.entry);
-  fn.grantTableData(tables[own], 'read-write');
-  if (group.authenticated && own !== 'platform') fn.grantTableData(tables.platform, 'read');
-  if (group.writes) for (const machine of Object.values(stateMachines)) fn.grantWorkflowControl(machine);
+/** API Gateway methods without an authorizer: on the RestApi and on each nested stack's methods. */
+function acknowledgeHandlerAuth(scope: Construct): void {
+  const inHandler =
+    "Every handler authenticates the bearer token and checks the role itself (functions/shared/middleware/authenticate.ts) so 401/403 render in each API family's own envelope, which an API Gateway authorizer cannot do.";
+  acknowledge(scope, 'AwsSolutions-APIG4', inHandler);
+  acknowledge(scope, 'AwsSolutions-COG4', `${inHandler} Tokens are the platform's own users, not a Cognito user pool.`);
 }
 
 function methodOverrides(routes: readonly Route[], overrides: Readonly<Record<string, ThrottleSettings>>): Record<string, apigateway.MethodDeploymentOptions> {

@@ -1,4 +1,5 @@
 import type { TableDefinition } from '#shared/tables.js';
+import type { FunctionDef, WorkflowDef } from '#functions/tasks.js';
 
 export type TableKey = TableDefinition['key'];
 
@@ -41,4 +42,34 @@ export function constructIdOf(name: string): string {
   const words = name.split(/[^A-Za-z0-9]+/).filter((w) => w.length > 0);
   if (words.length === 0) throw new Error(`cannot derive a construct id from '${name}': it has no letters or digits`);
   return words.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+}
+
+/** The domain of a handler entry: its first segment (`fleet/cancel-deploy` → `fleet`). */
+export function domainOf(entry: string): string {
+  return entry.split('/')[0] ?? '';
+}
+
+/**
+ * The domain that owns each workflow: the domain of its task functions, which record what the
+ * execution does in that domain's table. Only handlers (and task or event functions) of that domain
+ * may start, stop or answer its state machine. A workflow whose (non-shared) tasks span domains,
+ * or that has none, has no owner and is refused.
+ */
+export function workflowDomains(
+  workflows: readonly Pick<WorkflowDef, 'name' | 'tasks'>[],
+  functions: readonly Pick<FunctionDef, 'name' | 'entry'>[],
+): Readonly<Record<string, string>> {
+  return Object.fromEntries(
+    workflows.map((workflow) => {
+      // Task functions under functions/shared/ serve every domain's workflows and decide nothing.
+      const domains = new Set(workflow.tasks.map((task) => domainOf(functions.find((f) => f.name === task)?.entry ?? '')).filter((d) => d !== 'shared'));
+      const [domain] = domains;
+      if (domains.size !== 1 || !domain) {
+        throw new Error(
+          `workflow ${workflow.name} must have task functions of exactly one domain, which owns it; its tasks (${workflow.tasks.join(', ') || 'none'}) are in ${[...domains].join(', ') || 'no domain'}`,
+        );
+      }
+      return [workflow.name, domain];
+    }),
+  );
 }

@@ -75,9 +75,12 @@ export class HouseFunction extends Construct implements iam.IGrantable {
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
   readonly grantPrincipal: iam.IPrincipal;
+  /** The handler module it runs (`HouseFunctionProps.entry`). */
+  readonly entry: string;
 
   constructor(scope: Construct, id: string, props: HouseFunctionProps) {
     super(scope, id);
+    this.entry = props.entry;
     const entry = entryPath(props.entry);
     this.logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH });
     // An own role instead of AWSLambdaBasicExecutionRole: it may write to this log group only.
@@ -121,6 +124,14 @@ export class HouseFunction extends Construct implements iam.IGrantable {
       wildcardResourceFinding(this, `${tableArn}/index/*`),
       'index/* of this one table: the store modules query its global secondary indexes (gsi1, gsi2), and nothing else matches.',
     );
+  }
+
+  /**
+   * Lets the function read single items of a table by key (GetItem) and nothing else: what the
+   * shared authentication middleware needs for its token lookup in the platform table.
+   */
+  grantItemLookup(table: ITableV2): void {
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [table.tableArn] }));
   }
 
   /**

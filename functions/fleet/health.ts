@@ -8,7 +8,8 @@ import { nowIso } from '#shared/ids.js';
  * has no cache tier (DynamoDB serves every read). HTTP 503 when the database is down.
  */
 export const handler = httpHandler({}, async () => {
-  const database = await checkDatabase();
+  // The release system's own table: this public route's function is granted no other.
+  const database = await checkDatabase(config.tables.fleet);
   const data = {
     status: database.ok ? 'healthy' : 'unhealthy',
     version: config.version,

@@ -2,10 +2,13 @@ import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { config } from './config.js';
 import { dynamo } from './dynamo.js';
 
-/** Whether DynamoDB answers for the platform table; the failure reason otherwise. */
-export async function checkDatabase(): Promise<{ ok: true } | { ok: false; reason: string }> {
+/**
+ * Whether DynamoDB answers for a table (by default the platform table); the failure reason
+ * otherwise. A domain's health route checks its own table: its function may describe no other.
+ */
+export async function checkDatabase(tableName: string = config.tables.platform): Promise<{ ok: true } | { ok: false; reason: string }> {
   try {
-    const { Table } = await dynamo.send(new DescribeTableCommand({ TableName: config.tables.platform }), { abortSignal: AbortSignal.timeout(3000) });
+    const { Table } = await dynamo.send(new DescribeTableCommand({ TableName: tableName }), { abortSignal: AbortSignal.timeout(3000) });
     return Table?.TableStatus === 'ACTIVE' || Table?.TableStatus === 'UPDATING' ? { ok: true } : { ok: false, reason: `table status ${Table?.TableStatus}` };
   } catch (error) {
     return { ok: false, reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };

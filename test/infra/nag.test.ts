@@ -7,5 +7,7 @@ describe('the whole app under cdk-nag AwsSolutions', () => {
     // Built exactly as infra/app.ts builds it, the nag plugin registered on the app.
     const { app } = createControlPlane({ context: SKIP_BUNDLING });
     expect(unacknowledgedFindings(app)).toEqual([]);
-  });
+    // Synthesizing and checking the whole app (four nested stacks) takes ~25 s alone and
+    // well past the default minute on two shared cores.
+  }, 180_000);
 });

@@ -1,9 +1,9 @@
-import type { Stack } from 'aws-cdk-lib';
-import { App } from 'aws-cdk-lib';
+import { App, NestedStack, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { DataStack } from '../../infra/data-stack.js';
 import type { RuntimeSettings } from '../../infra/function-environment.js';
+import type { HouseFunction } from '../../infra/house-function.js';
 
 /** Context that stages assets without running esbuild: template assertions do not need bundles. */
 export const SKIP_BUNDLING = { 'aws:cdk:bundling-stacks': [] } as const;
@@ -51,3 +51,36 @@ export function statementsOfRole(stack: Stack, roleLogicalId: string): { Action:
 export function logicalIdOf(stack: Stack, construct: { node: { defaultChild?: unknown } }): string {
   return stack.getLogicalId(construct.node.defaultChild as never);
 }
+
+/** `stack` and the nested stacks beneath it. */
+export function withNested(stack: Stack): Stack[] {
+  return [stack, ...stack.node.findAll().filter((c): c is NestedStack => NestedStack.isNestedStack(c))];
+}
+
+/** The resources of one type in `stack` and its nested stacks, by logical id. */
+export function resourcesWithNested(stack: Stack, type: string): Record<string, Resource> {
+  return Object.assign({}, ...withNested(stack).map((s) => resourcesOf(s, type))) as Record<string, Resource>;
+}
+
+/** The policy statements of a function's role, read from the template of the stack that holds it. */
+export function statementsOfFunction(fn: HouseFunction): { Action: string | string[]; Resource: unknown }[] {
+  const stack = Stack.of(fn);
+  return statementsOfRole(stack, logicalIdOf(stack, fn.role));
+}
+
+/** The CloudFormation properties of a function's Lambda function resource. */
+export function lambdaPropertiesOf(fn: HouseFunction): Record<string, unknown> {
+  const stack = Stack.of(fn);
+  return resourcesOf(stack, 'AWS::Lambda::Function')[logicalIdOf(stack, fn.function)]?.Properties ?? {};
+}
+
+/** DynamoDB actions that change data. */
+export const DYNAMODB_WRITES = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:TransactWriteItems',
+] as const;
+
+export const actionsOf = (statement: { Action: string | string[] }): string[] => [statement.Action].flat();

@@ -3,8 +3,9 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { installLambdaStreamingGlobal } from '../../local/lambda-streaming.js';
 
 /**
- * Readiness when DynamoDB does not answer for the platform table: this file's process points the
- * functions at a table that does not exist, then calls the handlers as Lambda would.
+ * Readiness when DynamoDB does not answer for the platform table (readiness) or the fleet table
+ * (release-system health, which checks its own table): this file's process points the functions at
+ * tables that do not exist, then calls the handlers as Lambda would.
  */
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<{ statusCode: number; body: string }>;
 let ready: Handler;
@@ -14,6 +15,7 @@ beforeAll(async () => {
   Object.assign(process.env, {
     DYNAMODB_ENDPOINT: inject('dynamodbEndpoint'),
     PLATFORM_TABLE: 'no_such_table',
+    FLEET_TABLE: 'no_such_fleet_table',
     LOG_LEVEL: 'SILENT',
     POWERTOOLS_METRICS_DISABLED: 'true',
   });
