@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { diffManifests } from '../../functions/kvconfig/releases-service.js';
 import { makeReleaseId, seqOfReleaseId } from '../../functions/kvconfig/release-id.js';
-import { describeFailure, outcomeOf } from '../../functions/fleet/instance-flow.js';
+import { describeFailure } from '../../functions/fleet/instance-flow.js';
+import { outcomeOf } from '../../functions/fleet/operation-end.js';
 import { heartbeatSecondsOf } from '../../functions/fleet/operations-service.js';
 import type { OperationRecord, RowRecord } from '../../functions/fleet/store/records.js';
 import { compileRoutes, splitPath } from '../../functions/shared/router.js';
