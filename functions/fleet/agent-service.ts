@@ -100,8 +100,7 @@ export async function result(id: string, answer: AgentResult) {
   if (!(await commands.finish(id, 'done', kept))) throw new CommandGoneError(id, `already ${command.status}`);
   try {
     if (!command.token) throw Object.assign(new Error('no token'), { name: 'InvalidToken' });
-    if (answer.status === 'completed')
-      await completeTask(command.token, { status: 'completed', command_id: id, version: answer.version, output_tail: tail });
+    if (answer.status === 'completed') await completeTask(command.token, { status: 'completed', command_id: id, version: answer.version, output_tail: tail });
     else
       await failTask(
         command.token,
