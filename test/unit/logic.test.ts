@@ -59,6 +59,9 @@ describe('attempt failures', () => {
     expect(outcomeOf(op, [row('completed'), row('completed')])).toBe('completed');
     expect(outcomeOf(op, [row('completed'), row('failed')])).toBe('failed');
     expect(outcomeOf({ ...op, status: 'cancelled' }, [row('completed')])).toBe('cancelled');
+    // A row never recorded is not a success.
+    expect(outcomeOf(op, [row('completed'), row('in_progress')])).toBe('failed');
+    expect(outcomeOf(op, [row('completed'), row('pending')])).toBe('failed');
   });
 });
 
