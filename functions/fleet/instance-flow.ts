@@ -98,6 +98,12 @@ export async function dispatch(op: OperationRef, instance: string, attempt: numb
   if (!(await operations.updateRow(opId, instance, 'in_progress', { command_id: command.command_id }, ['in_progress'])))
     throw new InstanceEndedError(opId, instance);
   await commands.enqueue(command);
+  // A cancel that read the row before the command existed could not withdraw it: do it here.
+  if ((await operations.getOperation(opId))?.status === 'cancelled' && (await commands.withdraw(command.command_id))) {
+    await commands.dequeue(command);
+    await finishInstance(op, instance, 'cancelled', { error_message: 'cancelled before the agent picked it up' });
+    throw new InstanceEndedError(opId, instance);
+  }
   notifyCommand(op.service, instance);
   return command.command_id;
 }

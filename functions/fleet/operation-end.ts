@@ -57,7 +57,7 @@ export async function summarise(opId: string): Promise<{ status: string }> {
   const rows = await finishUnfinished(found.op, found.rows, 'the workflow ended without recording this instance');
   const status = outcomeOf(found.op, rows);
   await endOperation(found.op, status, null);
-  return { status: found.op.status === 'cancelled' || found.op.status === 'completed' || found.op.status === 'failed' ? found.op.status : status };
+  return { status };
 }
 
 /**

@@ -106,7 +106,7 @@ async function cancelRow(op: OperationRecord, row: RowRecord): Promise<void> {
     return;
   }
   const target = await commands.getCommand(row.command_id);
-  if (target?.status === 'queued' && (await commands.finish(target.command_id, 'cancelled'))) {
+  if (target?.status === 'queued' && (await commands.withdraw(target.command_id))) {
     // Never picked up: nothing runs on the instance, so it is cancelled now.
     await commands.dequeue(target);
     await finishInstance(op, row.instance_id, 'cancelled', { error_message: 'cancelled before the agent picked it up' });

@@ -111,6 +111,26 @@ export async function finish(id: string, status: 'done' | 'expired' | 'cancelled
   }
 }
 
+/** Cancels a command only while no agent has picked it up (still `queued`); false when one has. */
+export async function withdraw(id: string): Promise<boolean> {
+  try {
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: commandKey(id),
+        UpdateExpression: 'SET #s = :cancelled',
+        ConditionExpression: '#s = :queued',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':cancelled': 'cancelled', ':queued': 'queued' },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+}
+
 /** Drops a command the agent has not picked up yet from its queue. */
 export async function dequeue(command: CommandRecord): Promise<void> {
   await dynamo.send(
