@@ -95,7 +95,7 @@ export async function cancelOperation(kind: OperationKind, id: string): Promise<
 
 async function cancelRow(op: OperationRecord, row: RowRecord): Promise<void> {
   if (row.status === 'pending') {
-    if (await finishInstance(op, row.instance_id, 'cancelled', { error_message: 'cancelled before it started' }, undefined)) return;
+    if (await finishInstance(op, row.instance_id, 'cancelled', { error_message: 'cancelled before it started' })) return;
     const now = await operations.getRow(op.id, row.instance_id);
     if (now?.status === 'in_progress') await cancelRow(op, now);
     return;
@@ -131,6 +131,7 @@ async function cancelRow(op: OperationRecord, row: RowRecord): Promise<void> {
   await commands.enqueue(cancelCommand(op, row.instance_id, row.command_id));
   notifyCommand(op.service, row.instance_id);
 }
+
 function cancelCommand(op: OperationRecord, instance: string, target: string) {
   return { ...commandFor(op, instance, 'cancel', 1, 0), target_command_id: target };
 }
