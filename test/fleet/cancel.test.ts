@@ -60,7 +60,8 @@ describe('cancel is final', () => {
   });
 
   it("keeps an agent's finished work as completed when the cancel lands before the workflow recorded it, and the deployment cancelled", async () => {
-    const gate = holding();
+    // Stopped by the cancel, the workflow never records it: only the cancel can.
+    const gate = holding('drop');
     seam.set('RecordInstanceSuccess', gate.fault);
     const target = fleet.ids[2] ?? '';
     const pkg = fleet.pkg.addPackage('v4.0.0', { 'app.txt': '4.0.0' });

@@ -122,13 +122,17 @@ export function throwing(name: string, times = Number.POSITIVE_INFINITY): Fault 
   };
 }
 
-/** A fault that holds each call until `release()`, then runs the real handler; `entered` settles on the first call. */
-export function holding() {
+/**
+ * A fault that holds each call until `release()`; `entered` settles on the first call. Then the real
+ * handler runs (`run`), or the call is lost (`drop`: it throws, as an invocation that never happened).
+ */
+export function holding(after: 'run' | 'drop' = 'run') {
   const entered = Promise.withResolvers<void>();
   const released = Promise.withResolvers<void>();
   const fault: Fault = async (payload, real) => {
     entered.resolve();
     await released.promise;
+    if (after === 'drop') throw new Error('dropped by the test');
     return real(payload);
   };
   return { fault, entered: entered.promise, release: () => released.resolve() };
