@@ -25,23 +25,29 @@ export const FUNCTIONS: readonly FunctionDef[] = [
   // Makes the generated admin token in Secrets Manager an admin's token at deploy time (infra/admin-stack.ts).
   { name: 'BootstrapAdmin', kind: 'custom-resource', entry: 'admin/bootstrap-admin', timeoutSeconds: 60 },
   { name: 'Unmatched', kind: 'http-fallback', entry: 'health/unmatched', timeoutSeconds: 10 },
-  // Release system: the fleet-operation workflow's tasks, and the failed-execution consumer.
+  // Release system: the fleet-operation workflow's tasks, and the owner of its executions' ends.
   { name: 'BeginAttempt', kind: 'task', entry: 'fleet/task-begin-attempt', timeoutSeconds: 30 },
   { name: 'DispatchToAgent', kind: 'task', entry: 'fleet/task-dispatch-to-agent', timeoutSeconds: 30 },
   { name: 'RecordInstanceSuccess', kind: 'task', entry: 'fleet/task-record-success', timeoutSeconds: 30 },
   { name: 'RecordAttemptFailure', kind: 'task', entry: 'fleet/task-record-attempt-failure', timeoutSeconds: 30 },
+  { name: 'RecordInstanceFailed', kind: 'task', entry: 'fleet/task-record-instance-failed', timeoutSeconds: 30 },
   { name: 'SummariseOperation', kind: 'task', entry: 'fleet/task-summarise', timeoutSeconds: 60 },
-  { name: 'ExecutionEnded', kind: 'event', entry: 'fleet/execution-ended', timeoutSeconds: 60 },
+  { name: 'FleetOperationEnded', kind: 'event', entry: 'fleet/workflow-ended', timeoutSeconds: 60 },
 ];
 
-/** A state machine: its ASL file under `statemachines/` and the functions its placeholders name. */
-export type WorkflowDef = Readonly<{ name: string; file: string; tasks: readonly string[] }>;
+/**
+ * A state machine: its ASL file under `statemachines/`, the functions its placeholders name, and
+ * `endedBy`, the owning domain's event function that every end of its executions is routed to
+ * (functions/shared/workflow-ends.ts): an EventBridge rule in AWS, the workflow host locally.
+ */
+export type WorkflowDef = Readonly<{ name: string; file: string; tasks: readonly string[]; endedBy?: string }>;
 
 export const WORKFLOWS: readonly WorkflowDef[] = [
   {
     name: 'fleet-operation',
     file: 'fleet-operation.asl.json',
-    tasks: ['BeginAttempt', 'DispatchToAgent', 'RecordInstanceSuccess', 'RecordAttemptFailure', 'SummariseOperation'],
+    tasks: ['BeginAttempt', 'DispatchToAgent', 'RecordInstanceSuccess', 'RecordAttemptFailure', 'RecordInstanceFailed', 'SummariseOperation'],
+    endedBy: 'FleetOperationEnded',
   },
 ];
 

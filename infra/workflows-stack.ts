@@ -16,9 +16,6 @@ import { functionEnvironment } from './function-environment.js';
 import { HouseFunction, REPO_ROOT } from './house-function.js';
 import { acknowledge } from './nag.js';
 
-/** The event function that records why an execution failed, timed out or was aborted. */
-export const EXECUTION_ENDED = 'ExecutionEnded';
-
 export interface WorkflowsStackProps extends StackProps {
   readonly tables: DataTables;
   readonly runtime: RuntimeSettings;
@@ -35,8 +32,10 @@ export interface WorkflowsStackProps extends StackProps {
 /**
  * The state machines: one Standard state machine per workflow, its ASL file loaded as written with
  * each `${<Task>FunctionArn}` placeholder bound to that task's function; full logging (without
- * execution data, which may hold credentials) and X-Ray; and an EventBridge rule that hands failed,
- * timed-out and aborted executions to the `ExecutionEnded` function.
+ * execution data, which may hold credentials) and X-Ray; and per workflow with an owner
+ * (`WorkflowDef.endedBy`) an EventBridge rule that hands every end of its executions (succeeded,
+ * failed, timed out, aborted) to that owner's event function — only the machine's own ARN, so
+ * child executions of a Distributed Map are not routed.
  */
 export class WorkflowsStack extends Stack {
   readonly stateMachines: Readonly<Record<string, sfn.StateMachine>>;
@@ -72,17 +71,19 @@ export class WorkflowsStack extends Stack {
     }
     this.stateMachines = machines;
 
-    const ended = (props.functions ?? FUNCTIONS).some((f) => f.name === EXECUTION_ENDED && f.kind === 'event') ? functions[EXECUTION_ENDED] : undefined;
-    const arns = Object.values(machines).map((m) => m.stateMachineArn);
-    if (ended && arns.length > 0) {
-      new events.Rule(this, 'ExecutionEndedRule', {
-        description: "Failed, timed-out and aborted executions of this app's state machines",
+    for (const workflow of props.workflows ?? WORKFLOWS) {
+      if (!workflow.endedBy) continue;
+      const owner = functions[workflow.endedBy];
+      const machine = machines[workflow.name];
+      if (!owner || !machine) throw new Error(`workflow ${workflow.name}: endedBy ${workflow.endedBy} is not an event function of this stack`);
+      new events.Rule(this, `${constructIdOf(workflow.name)}EndedRule`, {
+        description: `Every end of a ${workflow.name} execution, to its owner ${workflow.endedBy}`,
         eventPattern: {
           source: ['aws.states'],
           detailType: ['Step Functions Execution Status Change'],
-          detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: arns },
+          detail: { status: ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [machine.stateMachineArn] },
         },
-        targets: [new targets.LambdaFunction(ended.function, { retryAttempts: 8, maxEventAge: Duration.hours(6) })],
+        targets: [new targets.LambdaFunction(owner.function, { retryAttempts: 8, maxEventAge: Duration.hours(6) })],
       });
     }
   }

@@ -8,6 +8,7 @@ import { createGateway } from './gateway.js';
 import type { LocalEndpoint } from './gateway.js';
 import { ensureHelmBinary } from './helm-binary.js';
 import { answerClientError, NODE_MAX_HEADER_BYTES } from './request-limits.js';
+import type { WrapHandler } from './workflows-host.js';
 import { startWorkflows } from './workflows-host.js';
 
 export type RuntimeOptions = Readonly<{
@@ -30,6 +31,8 @@ export type RuntimeOptions = Readonly<{
   agentHeartbeatSeconds?: number;
   /** Extra CA bundle trusted when the API checks package URLs (a test CA, a private PKI). */
   packageCaFile?: string;
+  /** Tests only: wraps task and event handlers by function name (see `WrapHandler`). */
+  wrapHandler?: WrapHandler;
 }>;
 
 export type Runtime = Readonly<{
@@ -110,6 +113,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   const workflows = await startWorkflows({
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.statemachinesDir ? { statemachinesDir: options.statemachinesDir } : {}),
+    ...(options.wrapHandler ? { wrapHandler: options.wrapHandler } : {}),
   });
   process.env.SFN_ENDPOINT = `${url}/local/sfn`;
   process.env.STATE_MACHINES = JSON.stringify(workflows.stateMachines);

@@ -5,7 +5,7 @@ import { nowIso } from '#shared/ids.js';
 import { logger } from '#shared/observability.js';
 import { completeTask, failTask, heartbeatTask } from '#shared/workflows.js';
 import { waitForCommand } from './command-watch.js';
-import { CommandGoneError, InstanceNotFoundError, WrongServiceError } from './errors.js';
+import { CommandGoneError, InstanceNotFoundError, TASK_ERRORS, WrongServiceError } from './errors.js';
 import { finishInstance } from './instance-flow.js';
 import * as commands from './store/commands.js';
 import type { AgentCommand } from './store/commands.js';
@@ -111,15 +111,17 @@ export async function result(caller: Caller | undefined, id: string, answer: Age
     await commands.finish(id, 'done');
     return {};
   }
-  if (!(await commands.finish(id, 'done'))) throw new CommandGoneError(id, `already ${command.status}`);
   const tail = answer.output_tail.slice(-4096);
+  const kept = { status: answer.status, version: answer.version, error_message: answer.error_message, output_tail: tail };
+  // Kept on the command, so a cancel that lands before the workflow records it still knows the outcome.
+  if (!(await commands.finish(id, 'done', kept))) throw new CommandGoneError(id, `already ${command.status}`);
   try {
     if (!command.token) throw Object.assign(new Error('no token'), { name: 'InvalidToken' });
-    if (answer.status === 'completed') await completeTask(command.token, { status: 'completed', version: answer.version, output_tail: tail });
+    if (answer.status === 'completed') await completeTask(command.token, { status: 'completed', command_id: id, version: answer.version, output_tail: tail });
     else
       await failTask(
         command.token,
-        answer.status === 'cancelled' ? 'AgentCancelled' : 'AgentFailed',
+        answer.status === 'cancelled' ? TASK_ERRORS.AgentCancelled : TASK_ERRORS.AgentFailed,
         JSON.stringify({ error_message: answer.error_message ?? answer.status, output_tail: tail }),
       );
   } catch (error) {
@@ -127,11 +129,17 @@ export async function result(caller: Caller | undefined, id: string, answer: Age
     const op = await operations.getOperation(command.operation_id);
     if (op?.status !== 'cancelled') throw new CommandGoneError(id, 'no longer awaited (timed out)');
     logger.info('recording an answer the stopped workflow cannot take', { command: id, status: answer.status });
-    await finishInstance(op, command.instance_id, answer.status, {
-      error_message: answer.status === 'completed' ? null : (answer.error_message ?? 'cancelled by request'),
-      output_tail: tail,
-      ...(answer.status === 'completed' ? { current_version: answer.version } : {}),
-    });
+    await finishInstance(
+      op,
+      command.instance_id,
+      answer.status,
+      {
+        error_message: answer.status === 'completed' ? null : (answer.error_message ?? 'cancelled by request'),
+        output_tail: tail,
+        ...(answer.status === 'completed' ? { current_version: answer.version } : {}),
+      },
+      id,
+    );
   }
   return {};
 }

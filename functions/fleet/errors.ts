@@ -1,4 +1,5 @@
 import { ConflictError, HttpError, InternalError, NotFoundError, ValidationError } from '#shared/errors.js';
+import { TASK_ERRORS as SHARED_TASK_ERRORS } from '#shared/task.js';
 
 /** The release system's own error codes (release-system.md, CONTRACTS.md). */
 export const CODES = {
@@ -104,7 +105,35 @@ export class CommandGoneError extends HttpError {
   }
 }
 
-/** Task errors the state machine matches on. */
+/**
+ * Error names of the fleet-operation workflow's tasks and of the agent's answers, as the ASL's
+ * Retry and Catch match them (statemachines/fleet-operation.asl.json). `InvalidTaskInput` and
+ * `OperationNotFound` can never succeed and are not retried; `StoreUnavailable` is.
+ */
+export const TASK_ERRORS = {
+  ...SHARED_TASK_ERRORS,
+  OperationNotFound: 'OperationNotFound',
+  InstanceEnded: 'InstanceEnded',
+  AgentFailed: 'AgentFailed',
+  AgentCancelled: 'AgentCancelled',
+} as const;
+
+/** The workflow names an operation that does not exist (deleted, or a wrong input). */
+export class OperationGoneError extends Error {
+  override name = TASK_ERRORS.OperationNotFound;
+  constructor(id: string) {
+    super(`operation ${id} not found`);
+  }
+}
+
+/** The instance's row ended (a cancel) before its command was dispatched: nothing to wait for. */
+export class InstanceEndedError extends Error {
+  override name = TASK_ERRORS.InstanceEnded;
+  constructor(id: string, instance: string) {
+    super(`instance ${instance} of ${id} already ended; not dispatched`);
+  }
+}
+
 export class AgentFailedError extends Error {
-  override name = 'AgentFailed';
+  override name = TASK_ERRORS.AgentFailed;
 }

@@ -1,11 +1,12 @@
 import { newId, nowIso } from '#shared/ids.js';
 import { notifyCommand } from './command-watch.js';
-import { hourOf } from './keys.js';
+import { InstanceEndedError, OperationGoneError, TASK_ERRORS } from './errors.js';
 import * as commands from './store/commands.js';
-import { appendHistory, bumpStats } from './store/fleet-records.js';
+import { appendHistory } from './store/fleet-records.js';
 import * as instances from './store/instances.js';
 import * as operations from './store/operations.js';
-import type { CommandRecord, OperationRecord, RowRecord, RowStatus } from './store/records.js';
+import type { CommandRecord, OperationRecord, RowRecord } from './store/records.js';
+import { TERMINAL } from './store/records.js';
 
 /**
  * What happens to one instance of an operation, step by step: the logic behind the workflow's
@@ -15,18 +16,28 @@ import type { CommandRecord, OperationRecord, RowRecord, RowStatus } from './sto
 
 const HISTORY_STATUS = { completed: 'success', failed: 'failed', cancelled: 'cancelled' } as const;
 
-/** Ends an instance's part: the row's final state, its version history, its lock. */
 /** What an instance's steps need of their operation; the workflow input carries it. */
 export type OperationRef = Pick<OperationRecord, 'id' | 'kind' | 'service' | 'version' | 'package_url' | 'sha256' | 'timeout'>;
 
+/**
+ * Ends an instance's part once: the row's final state, its version history, its lock. A row only
+ * becomes `completed` from `in_progress` under the command its agent answered (`commandId`), so an
+ * instance that never started can never read `completed`; failed and cancelled need no command.
+ * Undefined (and nothing else written) when the row had already ended.
+ */
 export async function finishInstance(
   op: OperationRef,
   instance: string,
   status: 'completed' | 'failed' | 'cancelled',
   fields: Partial<RowRecord>,
+  commandId?: string,
 ): Promise<RowRecord | undefined> {
+  if (status === 'completed' && commandId === undefined) throw new Error(`instance ${instance} of ${op.id}: completed needs the answered command`);
   const now = nowIso();
-  const row = await operations.updateRow(op.id, instance, status, { ...fields, completed_at: now });
+  const row =
+    status === 'completed'
+      ? await operations.updateRow(op.id, instance, status, { ...fields, completed_at: now }, ['in_progress'], commandId)
+      : await operations.updateRow(op.id, instance, status, { ...fields, completed_at: now });
   if (!row) return undefined;
   if (status === 'completed') await instances.setInstanceVersion(op.service, instance, op.version, now);
   await appendHistory(op.service, instance, { version: op.version, action: op.kind, deploy_id: op.id, timestamp: now, status: HISTORY_STATUS[status] }).catch(
@@ -36,10 +47,14 @@ export async function finishInstance(
   return row;
 }
 
-/** Before each attempt: skip the instance when the operation was cancelled or halted by a failure. */
+/**
+ * Before each attempt: skip the instance when the operation was cancelled or halted by a failure,
+ * else mark it in progress — conditionally, so a cancel that marked the row `cancelled` after the
+ * operation was read wins, and the instance is not dispatched.
+ */
 export async function beginAttempt(opId: string, instance: string, attempt: number): Promise<{ dispatch: boolean }> {
   const op = await operations.getOperation(opId);
-  if (!op) throw new Error(`operation ${opId} not found`);
+  if (!op) throw new OperationGoneError(opId);
   if (op.status === 'cancelled' || op.halted) {
     await finishInstance(op, instance, 'cancelled', {
       error_message: op.status === 'cancelled' ? 'cancelled before it started' : 'not started: stop_on_failure after another instance failed',
@@ -48,12 +63,12 @@ export async function beginAttempt(opId: string, instance: string, attempt: numb
   }
   const now = nowIso();
   const row = await operations.getRow(opId, instance);
-  await operations.updateRow(opId, instance, 'in_progress', {
+  const started = await operations.updateRow(opId, instance, 'in_progress', {
     attempts: attempt,
     started_at: row?.started_at ?? now,
     error_message: attempt > 1 ? (row?.error_message ?? null) : null,
   });
-  return { dispatch: true };
+  return { dispatch: started !== undefined };
 }
 
 /** A queued command of `op` for one instance's agent. */
@@ -79,8 +94,16 @@ export function commandFor(op: OperationRef, instance: string, type: CommandReco
 export async function dispatch(op: OperationRef, instance: string, attempt: number, token: string, progressIntervalSeconds: number): Promise<string> {
   const opId = op.id;
   const command = { ...commandFor(op, instance, op.kind, attempt, progressIntervalSeconds), token };
+  // The row names its command before the agent can see it; a row a cancel has ended gets none.
+  if (!(await operations.updateRow(opId, instance, 'in_progress', { command_id: command.command_id }, ['in_progress'])))
+    throw new InstanceEndedError(opId, instance);
   await commands.enqueue(command);
-  await operations.updateRow(opId, instance, 'in_progress', { command_id: command.command_id }, ['in_progress']);
+  // A cancel that read the row before the command existed could not withdraw it: do it here.
+  if ((await operations.getOperation(opId))?.status === 'cancelled' && (await commands.withdraw(command.command_id))) {
+    await commands.dequeue(command);
+    await finishInstance(op, instance, 'cancelled', { error_message: 'cancelled before the agent picked it up' });
+    throw new InstanceEndedError(opId, instance);
+  }
   notifyCommand(op.service, instance);
   return command.command_id;
 }
@@ -99,9 +122,9 @@ export function describeFailure(error: AttemptError, timeout: number): { message
   }
   try {
     const cause = JSON.parse(error.Cause ?? '{}') as { error_message?: string; output_tail?: string };
-    return { message: cause.error_message ?? kind, output: cause.output_tail ?? null, cancelled: kind === 'AgentCancelled' };
+    return { message: cause.error_message ?? kind, output: cause.output_tail ?? null, cancelled: kind === TASK_ERRORS.AgentCancelled };
   } catch {
-    return { message: error.Cause ?? kind, output: null, cancelled: kind === 'AgentCancelled' };
+    return { message: error.Cause ?? kind, output: null, cancelled: kind === TASK_ERRORS.AgentCancelled };
   }
 }
 
@@ -116,9 +139,11 @@ export async function attemptFailed(
   error: AttemptError,
 ): Promise<{ again: boolean; attempt: number; wait_seconds: number }> {
   const op = await operations.getOperation(opId);
-  if (!op) throw new Error(`operation ${opId} not found`);
+  if (!op) throw new OperationGoneError(opId);
   const row = await operations.getRow(opId, instance);
-  if (row?.command_id) {
+  // Ended meanwhile (a cancel): nothing to retry.
+  if (!row || TERMINAL.includes(row.status)) return { again: false, attempt, wait_seconds: 0 };
+  if (row.command_id) {
     const command = await commands.getCommand(row.command_id);
     if (command && (await commands.finish(command.command_id, 'expired'))) await commands.dequeue(command);
   }
@@ -137,60 +162,34 @@ export async function attemptFailed(
   return { again: false, attempt, wait_seconds: 0 };
 }
 
-/** The agent's success answer, as the workflow received it. */
-export async function attemptSucceeded(op: OperationRef, instance: string, result: { version?: string; output_tail?: string | null }): Promise<void> {
-  await finishInstance(op, instance, 'completed', {
-    current_version: result.version ?? op.version,
-    output_tail: result.output_tail ?? null,
-    error_message: null,
-  });
+/** The agent's success answer, as the workflow received it, for the command it answered. */
+export async function attemptSucceeded(
+  op: OperationRef,
+  instance: string,
+  result: { command_id: string; version?: string; output_tail?: string | null },
+): Promise<'completed' | 'already ended'> {
+  const row = await finishInstance(
+    op,
+    instance,
+    'completed',
+    { current_version: result.version ?? op.version, output_tail: result.output_tail ?? null, error_message: null },
+    result.command_id,
+  );
+  return row ? 'completed' : 'already ended';
 }
 
-/** The operation's outcome from its rows: cancelled, failed when any instance failed, else completed. */
-export function outcomeOf(op: OperationRecord, rows: readonly RowRecord[]): 'completed' | 'failed' | 'cancelled' {
-  if (op.status === 'cancelled') return 'cancelled';
-  return rows.some((r) => r.status === 'failed' || r.status === 'cancelled') ? 'failed' : 'completed';
-}
-
-/** Ends the operation once (the header's conditional update), counting it in the stats. */
-export async function endOperation(op: OperationRecord, status: 'completed' | 'failed' | 'cancelled', errorMessage: string | null): Promise<boolean> {
-  const now = nowIso();
-  const ended = await operations.updateOperation(op.id, {
-    status,
-    completed_at: now,
-    updated_at: now,
-    ...(errorMessage ? { error_message: errorMessage } : {}),
-    ...(status === 'cancelled' ? { cancelled_at: now, halted: true } : {}),
-  });
-  if (ended) await bumpStats(hourOf(op.started_at), `${op.kind}_${status === 'completed' ? 'success' : status}`);
-  return ended;
-}
-
-/** After the Map: every row has ended, so the operation ends too. */
-export async function summarise(opId: string): Promise<{ status: string }> {
-  const found = await operations.getOperationWithRows(opId);
-  if (!found) throw new Error(`operation ${opId} not found`);
-  const status = outcomeOf(found.op, found.rows);
-  await endOperation(found.op, status, null);
-  return { status };
-}
+/** Where recording failed: the reason an instance ends `failed` with when its outcome could not be recorded. */
+export const UNRECORDED_STEPS = {
+  begin: 'could not start the attempt',
+  success: "could not record the agent's success",
+  failure: "could not record the agent's failure",
+} as const;
 
 /**
- * The workflow ended without Summarise (failed, timed out, aborted — or the local runtime restarted):
- * rows still pending or running end with the reason, so nothing stays in progress forever. A
- * cancelled operation's running rows wait for their agents' own answers instead.
+ * The Catch path of the recording tasks: the instance ends `failed` with the reason and its lock is
+ * freed, so the operation's outcome never counts an instance whose result was not recorded.
  */
-export async function workflowEnded(opId: string, status: string, cause: string): Promise<void> {
-  const found = await operations.getOperationWithRows(opId);
-  if (!found) return;
-  const { op, rows } = found;
-  const cancelled = op.status === 'cancelled';
-  const reason = `the workflow ended ${status.toLowerCase()}: ${cause}`;
-  for (const row of rows) {
-    const next: RowStatus | undefined =
-      row.status === 'pending' ? (cancelled ? 'cancelled' : 'failed') : row.status === 'in_progress' && !cancelled ? 'failed' : undefined;
-    if (next === 'cancelled' || next === 'failed')
-      await finishInstance(op, row.instance_id, next, { error_message: cancelled ? 'cancelled before it started' : reason });
-  }
-  if (!cancelled) await endOperation(op, 'failed', reason);
+export async function instanceUnrecorded(op: OperationRef, instance: string, step: keyof typeof UNRECORDED_STEPS, error: AttemptError): Promise<void> {
+  const reason = `${UNRECORDED_STEPS[step]}: ${error.Error ?? 'error'}${error.Cause ? `: ${error.Cause}` : ''}`;
+  await finishInstance(op, instance, 'failed', { error_message: reason.slice(0, 2000) });
 }

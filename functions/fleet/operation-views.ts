@@ -1,8 +1,9 @@
 import { ConflictError } from '#shared/errors.js';
 import { nowIso } from '#shared/ids.js';
 import { OperationNotFoundError } from './errors.js';
-import { commandFor, endOperation, finishInstance } from './instance-flow.js';
+import { commandFor, finishInstance } from './instance-flow.js';
 import { notifyCommand } from './command-watch.js';
+import { endOperation } from './operation-end.js';
 import { stopExecution } from './operations-service.js';
 import * as commands from './store/commands.js';
 import * as operations from './store/operations.js';
@@ -25,13 +26,17 @@ function instanceView(row: RowRecord) {
   };
 }
 
+/**
+ * `pending` is every instance not finished yet (waiting or working), as release-system.md shows, so
+ * completed + failed + cancelled + pending = total; `in_progress` says how many of them are working.
+ */
 function progressOf(rows: readonly RowRecord[]) {
   const count = (status: RowRecord['status']) => rows.filter((r) => r.status === status).length;
   return {
     total: rows.length,
     completed: count('completed'),
     failed: count('failed'),
-    pending: count('pending'),
+    pending: count('pending') + count('in_progress'),
     in_progress: count('in_progress'),
     cancelled: count('cancelled'),
   };
@@ -68,36 +73,63 @@ export async function rollbackStatus(id: string) {
 }
 
 /**
- * Cancels an operation: it ends `cancelled` at once, its workflow is stopped, instances not started
- * end `cancelled`, and every agent still working gets a cancel command; each such instance keeps
- * the final state its agent reports. Cancelling a finished operation is a 409.
+ * Cancels an operation. The header ends `cancelled` first, so every later BeginAttempt skips its
+ * instance; then the rows are read (after that write, so none is missed) and the workflow stopped.
+ * Rows not started end `cancelled` (conditionally: a BeginAttempt that got there first keeps its
+ * row, which is then handled as working). A working instance whose agent already answered keeps
+ * that answer (its work did happen on the machine); one still working gets a cancel command and
+ * keeps the final state its agent reports. Cancelling a finished operation is a 409.
  */
 export async function cancelOperation(kind: OperationKind, id: string): Promise<{ op: OperationRecord; cancelledAt: string }> {
-  const { op, rows } = await load(kind, id);
-  if (TERMINAL.includes(op.status as RowRecord['status'])) {
-    throw new ConflictError(`${kind} ${id} already ended ${op.status}; nothing to cancel`);
+  const { op } = await load(kind, id);
+  if (TERMINAL.includes(op.status as RowRecord['status']) || !(await endOperation(op, 'cancelled', null))) {
+    const now = (await operations.getOperation(id))?.status ?? op.status;
+    throw new ConflictError(`${kind} ${id} already ended ${now}; nothing to cancel`);
   }
-  const cancelledAt = nowIso();
-  await endOperation(op, 'cancelled', null);
-  const cancelled = { ...op, status: 'cancelled' as const, cancelled_at: cancelledAt };
+  const cancelled = (await operations.getOperation(id)) ?? { ...op, status: 'cancelled' as const, cancelled_at: nowIso() };
   await stopExecution(op, 'cancelled by request');
-  for (const row of rows) {
-    if (row.status === 'pending') await finishInstance(cancelled, row.instance_id, 'cancelled', { error_message: 'cancelled before it started' });
-    else if (row.status === 'in_progress' && row.command_id) {
-      const target = await commands.getCommand(row.command_id);
-      if (target && target.status === 'queued' && (await commands.finish(target.command_id, 'cancelled'))) {
-        // Never picked up: nothing runs on the instance, so it is cancelled now.
-        await commands.dequeue(target);
-        await finishInstance(cancelled, row.instance_id, 'cancelled', { error_message: 'cancelled before the agent picked it up' });
-        continue;
-      }
-      await commands.enqueue(cancelCommand(op, row.instance_id, row.command_id));
-      notifyCommand(op.service, row.instance_id);
-    } else if (row.status === 'in_progress') {
-      await finishInstance(cancelled, row.instance_id, 'cancelled', { error_message: 'cancelled before it was dispatched' });
-    }
+  const { rows } = await load(kind, id);
+  for (const row of rows) await cancelRow(cancelled, row);
+  return { op: cancelled, cancelledAt: cancelled.cancelled_at ?? nowIso() };
+}
+
+async function cancelRow(op: OperationRecord, row: RowRecord): Promise<void> {
+  if (row.status === 'pending') {
+    if (await finishInstance(op, row.instance_id, 'cancelled', { error_message: 'cancelled before it started' })) return;
+    const now = await operations.getRow(op.id, row.instance_id);
+    if (now?.status === 'in_progress') await cancelRow(op, now);
+    return;
   }
-  return { op: cancelled, cancelledAt };
+  if (row.status !== 'in_progress') return;
+  if (!row.command_id) {
+    await finishInstance(op, row.instance_id, 'cancelled', { error_message: 'cancelled before it was dispatched' });
+    return;
+  }
+  const target = await commands.getCommand(row.command_id);
+  if (target?.status === 'queued' && (await commands.withdraw(target.command_id))) {
+    // Never picked up: nothing runs on the instance, so it is cancelled now.
+    await commands.dequeue(target);
+    await finishInstance(op, row.instance_id, 'cancelled', { error_message: 'cancelled before the agent picked it up' });
+    return;
+  }
+  const answer = target?.answer;
+  if (target?.status === 'done' && answer) {
+    // The agent finished before the cancel, but the workflow had not recorded it: its answer stands.
+    await finishInstance(
+      op,
+      row.instance_id,
+      answer.status,
+      {
+        error_message: answer.status === 'completed' ? null : (answer.error_message ?? answer.status),
+        output_tail: answer.output_tail,
+        ...(answer.status === 'completed' ? { current_version: answer.version } : {}),
+      },
+      row.command_id,
+    );
+    return;
+  }
+  await commands.enqueue(cancelCommand(op, row.instance_id, row.command_id));
+  notifyCommand(op.service, row.instance_id);
 }
 
 function cancelCommand(op: OperationRecord, instance: string, target: string) {

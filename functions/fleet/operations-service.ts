@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { nowIso } from '#shared/ids.js';
+import { logger } from '#shared/observability.js';
 import { startWorkflow, stopWorkflow } from '#shared/workflows.js';
 import { DeployIdConflictError, InstanceBusyError, InstanceNotFoundError, ServiceNotFoundError, StartFailedError } from './errors.js';
 import { hourOf } from './keys.js';
@@ -152,7 +153,12 @@ export function workflowInput(op: OperationRecord) {
   };
 }
 
-/** Stops the workflow and ends the operation `cancelled`; see cancelOperation in agent-commands. */
+/**
+ * Stops the operation's execution (see cancelOperation). A stop that fails is logged, not fatal: the
+ * operation is already `cancelled`, so every later BeginAttempt skips its instance, and rows can only
+ * become `completed` under their agent's answered command.
+ */
 export async function stopExecution(op: OperationRecord, reason: string): Promise<void> {
-  if (op.execution_arn) await stopWorkflow(op.execution_arn, reason).catch(() => undefined);
+  if (!op.execution_arn) return;
+  await stopWorkflow(op.execution_arn, reason).catch((error: unknown) => logger.warn('could not stop the execution', { operation: op.id, error }));
 }

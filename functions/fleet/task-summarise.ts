@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { taskHandler } from '#shared/task.js';
-import { summarise, workflowEnded } from './instance-flow.js';
+import { summarise, workflowEnded } from './operation-end.js';
 import { OperationInputSchema } from './task-schemas.js';
 
 const SummariseInputSchema = z.object({

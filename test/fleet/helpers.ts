@@ -3,6 +3,8 @@ import type { SpawnedAgent } from '../helpers/agents.js';
 import { spawnAgent } from '../helpers/agents.js';
 import type { PackageServer } from '../helpers/packages.js';
 import { startPackageServer } from '../helpers/packages.js';
+import type { FunctionHandler, WrapHandler } from '../../local/workflows-host.js';
+import type { RuntimeOptions } from '../../local/runtime.js';
 import type { TestRuntime } from '../helpers/runtime.js';
 import { startTestRuntime } from '../helpers/runtime.js';
 
@@ -74,11 +76,11 @@ export type FleetContext = { rt: TestRuntime; pkg: PackageServer; agents: Spawne
  * For a test file: a package server with a test CA, the local cloud trusting it (heartbeats every
  * second), and `count` real agents of `service`; all torn down after the file.
  */
-export function useFleet(service: string, count: number, setup?: (ctx: FleetContext) => Promise<void>): FleetContext {
+export function useFleet(service: string, count: number, setup?: (ctx: FleetContext) => Promise<void>, options: RuntimeOptions = {}): FleetContext {
   const ctx = { agents: [], ids: [] } as unknown as FleetContext;
   beforeAll(async () => {
     ctx.pkg = await startPackageServer();
-    ctx.rt = await startTestRuntime({ packageCaFile: ctx.pkg.caFile, agentHeartbeatSeconds: 1 });
+    ctx.rt = await startTestRuntime({ packageCaFile: ctx.pkg.caFile, agentHeartbeatSeconds: 1, ...options });
     const fleet = await startFleet(ctx.rt, ctx.pkg, service, count);
     ctx.agents = fleet.agents;
     ctx.ids = fleet.ids;
@@ -90,4 +92,61 @@ export function useFleet(service: string, count: number, setup?: (ctx: FleetCont
     await ctx.pkg?.stop();
   });
   return ctx;
+}
+
+/** What a fault does instead of (or around) the real handler of a workflow function. */
+export type Fault = (payload: unknown, real: (payload: unknown) => Promise<unknown>) => Promise<unknown>;
+
+/**
+ * The test seam of the workflow host (`wrapHandler`): faults set by function name (`RecordInstanceSuccess`,
+ * `SummariseOperation`…) replace or surround the real handler until cleared; `calls` counts invocations.
+ */
+export function faultSeam() {
+  const faults = new Map<string, Fault>();
+  const calls = new Map<string, unknown[]>();
+  const wrap: WrapHandler =
+    (name: string, handler: FunctionHandler): FunctionHandler =>
+    async (payload, context) => {
+      calls.set(name, [...(calls.get(name) ?? []), payload]);
+      const fault = faults.get(name);
+      return fault ? fault(payload, (p) => handler(p, context)) : handler(payload, context);
+    };
+  return {
+    wrap,
+    set: (name: string, fault: Fault) => void faults.set(name, fault),
+    clear: () => faults.clear(),
+    calls: (name: string) => calls.get(name) ?? [],
+  };
+}
+
+/** A fault that throws an error named `name` the first `times` calls, then lets the real handler run. */
+export function throwing(name: string, times = Number.POSITIVE_INFINITY): Fault {
+  let thrown = 0;
+  return (payload, real) => {
+    if (thrown >= times) return real(payload);
+    thrown += 1;
+    throw Object.assign(new Error(`injected by the test (${thrown})`), { name });
+  };
+}
+
+/**
+ * A fault that holds each call until `release()`; `entered` settles on the first call. Then the real
+ * handler runs (`run`), or the call is lost (`drop`: it throws, as an invocation that never happened).
+ */
+export function holding(after: 'run' | 'drop' = 'run') {
+  const entered = Promise.withResolvers<void>();
+  const released = Promise.withResolvers<void>();
+  const fault: Fault = async (payload, real) => {
+    entered.resolve();
+    await released.promise;
+    if (after === 'drop') throw new Error('dropped by the test');
+    return real(payload);
+  };
+  return { fault, entered: entered.promise, release: () => released.resolve() };
+}
+
+/** Checks the documented progress sum: completed + failed + cancelled + pending = total. */
+export function expectProgressAddsUp(progress: { total: number; completed: number; failed: number; cancelled: number; pending: number; in_progress: number }) {
+  expect(progress.completed + progress.failed + progress.cancelled + progress.pending).toBe(progress.total);
+  expect(progress.in_progress).toBeLessThanOrEqual(progress.pending);
 }

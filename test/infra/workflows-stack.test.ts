@@ -8,10 +8,10 @@ import { RUNTIME, appWithData, logicalIdOf, resourcesOf, statementsOfRole, unack
 const FIXTURES = fileURLToPath(new URL('../fixtures/statemachines', import.meta.url));
 const FUNCTIONS: readonly FunctionDef[] = [
   { name: 'Echo', kind: 'task', entry: 'health/health', timeoutSeconds: 30 },
-  { name: 'ExecutionEnded', kind: 'event', entry: 'fleet/health' },
+  { name: 'FixtureEnded', kind: 'event', entry: 'fleet/health' },
   { name: 'BootstrapAdmin', kind: 'custom-resource', entry: 'admin/bootstrap-admin' },
 ];
-const WORKFLOWS: readonly WorkflowDef[] = [{ name: 'infra-fixture', file: 'infra-fixture.asl.json', tasks: ['Echo'] }];
+const WORKFLOWS: readonly WorkflowDef[] = [{ name: 'infra-fixture', file: 'infra-fixture.asl.json', tasks: ['Echo'], endedBy: 'FixtureEnded' }];
 
 function workflowsStack(workflows: readonly WorkflowDef[] = WORKFLOWS, functions: readonly FunctionDef[] = FUNCTIONS, definitionsDir = FIXTURES) {
   const { app, data } = appWithData();
@@ -25,7 +25,7 @@ describe('WorkflowsStack with the fixture workflow', () => {
   const machineId = logicalIdOf(stack, stack.stateMachines['infra-fixture'] as never);
 
   it('creates task and event functions, not custom-resource ones', () => {
-    expect(Object.keys(stack.functions).sort()).toEqual(['Echo', 'ExecutionEnded']);
+    expect(Object.keys(stack.functions).sort()).toEqual(['Echo', 'FixtureEnded']);
     template.resourceCountIs('AWS::Lambda::Function', 2);
   });
 
@@ -44,14 +44,15 @@ describe('WorkflowsStack with the fixture workflow', () => {
     expect(invoke).toEqual([expect.objectContaining({ Resource: echoArn })]);
   });
 
-  it('sends failed, timed-out and aborted executions to ExecutionEnded', () => {
+  it("sends every end of the machine's executions, succeeded included, to the workflow's owner", () => {
+    template.resourceCountIs('AWS::Events::Rule', 1);
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
         source: ['aws.states'],
         'detail-type': ['Step Functions Execution Status Change'],
-        detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [{ Ref: machineId }] },
+        detail: { status: ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [{ Ref: machineId }] },
       },
-      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalIdOf(stack, stack.functions.ExecutionEnded?.function as never), 'Arn'] } })],
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalIdOf(stack, stack.functions.FixtureEnded?.function as never), 'Arn'] } })],
     });
   });
 
@@ -75,7 +76,7 @@ describe('WorkflowsStack with the fixture workflow', () => {
 describe('WorkflowsStack checks', () => {
   it('refuses a workflow naming a task that is not a task function', () => {
     expect(() => workflowsStack([{ ...(WORKFLOWS[0] as WorkflowDef), tasks: ['Echo', 'Missing'] }])).toThrow(
-      /names task Missing, which is not a task function \(have: Echo, ExecutionEnded\)/,
+      /names task Missing, which is not a task function \(have: Echo, FixtureEnded\)/,
     );
   });
 
@@ -87,12 +88,10 @@ describe('WorkflowsStack checks', () => {
     expect(() => workflowsStack([{ name: 'ghost', file: 'ghost.asl.json', tasks: [] }])).toThrow(/ghost\.asl\.json does not exist/);
   });
 
-  it('creates no rule when there is no ExecutionEnded function', () => {
-    const { template } = workflowsStack(
-      WORKFLOWS,
-      FUNCTIONS.filter((f) => f.name !== 'ExecutionEnded'),
-    );
+  it('creates no rule for a workflow without an owner, and refuses an owner that is not an event function', () => {
+    const { template } = workflowsStack(WORKFLOWS.map(({ endedBy: _owner, ...w }) => w));
     template.resourceCountIs('AWS::Events::Rule', 0);
+    expect(() => workflowsStack([{ ...(WORKFLOWS[0] as WorkflowDef), endedBy: 'Ghost' }])).toThrow(/endedBy Ghost is not an event function/);
   });
 });
 
@@ -102,16 +101,19 @@ describe('WorkflowsStack with the fleet-operation workflow (Distributed Map)', (
       {
         name: 'fleet-operation',
         file: 'fleet-operation.asl.json',
-        tasks: ['BeginAttempt', 'DispatchToAgent', 'RecordInstanceSuccess', 'RecordAttemptFailure', 'SummariseOperation'],
+        tasks: ['BeginAttempt', 'DispatchToAgent', 'RecordInstanceSuccess', 'RecordAttemptFailure', 'RecordInstanceFailed', 'SummariseOperation'],
+        endedBy: 'FleetOperationEnded',
       },
     ],
     [
-      ...['BeginAttempt', 'DispatchToAgent', 'RecordInstanceSuccess', 'RecordAttemptFailure', 'SummariseOperation'].map((name): FunctionDef => ({
-        name,
-        kind: 'task',
-        entry: 'health/health',
-      })),
-      { name: 'ExecutionEnded', kind: 'event', entry: 'fleet/execution-ended' },
+      ...['BeginAttempt', 'DispatchToAgent', 'RecordInstanceSuccess', 'RecordAttemptFailure', 'RecordInstanceFailed', 'SummariseOperation'].map(
+        (name): FunctionDef => ({
+          name,
+          kind: 'task',
+          entry: 'health/health',
+        }),
+      ),
+      { name: 'FleetOperationEnded', kind: 'event', entry: 'fleet/workflow-ended' },
     ],
     fileURLToPath(new URL('../../statemachines', import.meta.url)),
   );
@@ -128,6 +130,14 @@ describe('WorkflowsStack with the fleet-operation workflow (Distributed Map)', (
     expect(statements).toContain('states:StartExecution');
     expect(statements).toContain(':stateMachine:Workflows-fleet-operation');
     expect(statements).toContain(':execution:Workflows-fleet-operation/*');
+  });
+
+  it("routes the fleet machine's ends (not its child executions') to FleetOperationEnded", () => {
+    const machineId = logicalIdOf(stack, stack.stateMachines['fleet-operation'] as never);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectLike({ detail: { status: ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [{ Ref: machineId }] } }),
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalIdOf(stack, stack.functions.FleetOperationEnded?.function as never), 'Arn'] } })],
+    });
   });
 
   it('passes cdk-nag with its acknowledgements', () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { diffManifests } from '../../functions/kvconfig/releases-service.js';
 import { makeReleaseId, seqOfReleaseId } from '../../functions/kvconfig/release-id.js';
-import { describeFailure, outcomeOf } from '../../functions/fleet/instance-flow.js';
+import { describeFailure } from '../../functions/fleet/instance-flow.js';
+import { outcomeOf } from '../../functions/fleet/operation-end.js';
 import { heartbeatSecondsOf } from '../../functions/fleet/operations-service.js';
 import type { OperationRecord, RowRecord } from '../../functions/fleet/store/records.js';
 import { compileRoutes, splitPath } from '../../functions/shared/router.js';
@@ -58,6 +59,9 @@ describe('attempt failures', () => {
     expect(outcomeOf(op, [row('completed'), row('completed')])).toBe('completed');
     expect(outcomeOf(op, [row('completed'), row('failed')])).toBe('failed');
     expect(outcomeOf({ ...op, status: 'cancelled' }, [row('completed')])).toBe('cancelled');
+    // A row never recorded is not a success.
+    expect(outcomeOf(op, [row('completed'), row('in_progress')])).toBe('failed');
+    expect(outcomeOf(op, [row('completed'), row('pending')])).toBe('failed');
   });
 });
 

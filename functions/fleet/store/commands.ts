@@ -2,7 +2,7 @@ import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCo
 import { config } from '#shared/config.js';
 import { dynamo, isConditionFailed, isTransactionConditionFailed } from '#shared/dynamo.js';
 import { commandKey, queuePk } from '../keys.js';
-import type { CommandRecord } from './records.js';
+import type { CommandAnswer, CommandRecord } from './records.js';
 import { CommandRecordSchema } from './records.js';
 
 /**
@@ -92,16 +92,36 @@ export async function acknowledge(command: CommandRecord): Promise<void> {
  * Moves a live command (queued or acknowledged) to a final status; false when it already had one —
  * the caller then knows a late or repeated answer must not count.
  */
-export async function finish(id: string, status: 'done' | 'expired' | 'cancelled'): Promise<boolean> {
+export async function finish(id: string, status: 'done' | 'expired' | 'cancelled', answer?: CommandAnswer): Promise<boolean> {
   try {
     await dynamo.send(
       new UpdateCommand({
         TableName: table(),
         Key: commandKey(id),
-        UpdateExpression: 'SET #s = :status',
+        UpdateExpression: answer ? 'SET #s = :status, #a = :answer' : 'SET #s = :status',
         ConditionExpression: '#s IN (:queued, :acked)',
+        ExpressionAttributeNames: { '#s': 'status', ...(answer ? { '#a': 'answer' } : {}) },
+        ExpressionAttributeValues: { ':status': status, ':queued': 'queued', ':acked': 'acked', ...(answer ? { ':answer': answer } : {}) },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+}
+
+/** Cancels a command only while no agent has picked it up (still `queued`); false when one has. */
+export async function withdraw(id: string): Promise<boolean> {
+  try {
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: commandKey(id),
+        UpdateExpression: 'SET #s = :cancelled',
+        ConditionExpression: '#s = :queued',
         ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':status': status, ':queued': 'queued', ':acked': 'acked' },
+        ExpressionAttributeValues: { ':cancelled': 'cancelled', ':queued': 'queued' },
       }),
     );
     return true;

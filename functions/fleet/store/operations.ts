@@ -56,7 +56,8 @@ export async function getRow(id: string, instance: string): Promise<RowRecord | 
 
 /**
  * Moves a row to `status` with `fields`, unless it is already terminal (or, with `from`, unless it
- * is not in one of those states). Returns the row after the change, or undefined when refused.
+ * is not in one of those states; with `commandId`, unless that command is the row's current one).
+ * Returns the row after the change, or undefined when refused.
  */
 export async function updateRow(
   id: string,
@@ -64,6 +65,7 @@ export async function updateRow(
   status: RowStatus,
   fields: Partial<RowRecord>,
   from?: readonly RowStatus[],
+  commandId?: string,
 ): Promise<RowRecord | undefined> {
   const allowed = from ?? ['pending', 'in_progress'];
   const names: Record<string, string> = { '#status': 'status' };
@@ -75,13 +77,17 @@ export async function updateRow(
     sets.push(`#${key} = :${key}`);
   }
   allowed.forEach((s, i) => (values[`:from${i}`] = s));
+  if (commandId !== undefined) {
+    names['#cmd'] = 'command_id';
+    values[':cmd'] = commandId;
+  }
   try {
     const { Attributes } = await dynamo.send(
       new UpdateCommand({
         TableName: table(),
         Key: rowKey(id, instance),
         UpdateExpression: `SET ${sets.join(', ')}`,
-        ConditionExpression: `attribute_exists(pk) AND #status IN (${allowed.map((_, i) => `:from${i}`).join(', ')})`,
+        ConditionExpression: `attribute_exists(pk) AND #status IN (${allowed.map((_, i) => `:from${i}`).join(', ')})${commandId !== undefined ? ' AND #cmd = :cmd' : ''}`,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
         ReturnValues: 'ALL_NEW',

@@ -65,6 +65,15 @@ export const RowRecordSchema = z.object({
 });
 export type RowRecord = z.infer<typeof RowRecordSchema>;
 
+/** The agent's answer, kept on its command so a cancel can tell a finished instance from one not started. */
+export const CommandAnswerSchema = z.object({
+  status: z.enum(['completed', 'failed', 'cancelled']),
+  version: z.string(),
+  error_message: z.string().nullable(),
+  output_tail: z.string(),
+});
+export type CommandAnswer = z.infer<typeof CommandAnswerSchema>;
+
 export const COMMAND_TYPES = ['deploy', 'rollback', 'cancel'] as const;
 export const CommandRecordSchema = z.object({
   command_id: z.string(),
@@ -81,6 +90,7 @@ export const CommandRecordSchema = z.object({
   attempt: z.number().int().default(1),
   token: z.string().optional(),
   status: z.enum(['queued', 'acked', 'done', 'expired', 'cancelled']),
+  answer: CommandAnswerSchema.optional(),
   created_at: z.string(),
 });
 export type CommandRecord = z.infer<typeof CommandRecordSchema>;
