@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { httpHandler } from '#shared/http.js';
 import { NameSchema } from '#shared/validation.js';
-import { RoleSchema, UserIdPathSchema } from './user-schemas.js';
+import { RoleSchema, UpdatedUserSchema, UserIdPathSchema } from './user-schemas.js';
 import { updateUser } from './users-service.js';
 
 export const UpdateUserBodySchema = z
@@ -9,7 +9,7 @@ export const UpdateUserBodySchema = z
   .refine((b) => b.name !== undefined || b.role !== undefined || b.rotate_token === true, { message: 'give at least one of name, role, rotate_token: true' });
 
 /** A rotated token is in the answer once; the previous token stops working immediately. */
-export const handler = httpHandler({ path: UserIdPathSchema, body: UpdateUserBodySchema }, async ({ path, body }) => {
+export const handler = httpHandler({ path: UserIdPathSchema, body: UpdateUserBodySchema, response: UpdatedUserSchema }, async ({ path, body }) => {
   const { user, token } = await updateUser(path.id, body);
   return { data: token ? { ...user, token } : user };
 });

@@ -1,8 +1,8 @@
 import { httpHandler } from '#shared/http.js';
 import { pollCommands } from './agent-service.js';
-import { PollQuerySchema } from './schemas.js';
+import { AgentCommandsSchema, PollQuerySchema } from './schemas.js';
 
 /** The agent's long poll for commands (held at most `command_wait_seconds`, 0 in AWS). */
-export const handler = httpHandler({ query: PollQuerySchema }, async ({ query }) => ({
+export const handler = httpHandler({ query: PollQuerySchema, response: AgentCommandsSchema }, async ({ query }) => ({
   data: await pollCommands(query.service, query.instance_id, query.wait),
 }));

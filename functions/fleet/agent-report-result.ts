@@ -1,7 +1,7 @@
 import { httpHandler } from '#shared/http.js';
 import { result } from './agent-service.js';
-import { CommandPathSchema, ResultBodySchema } from './schemas.js';
+import { CommandPathSchema, EmptySchema, ResultBodySchema } from './schemas.js';
 
-export const handler = httpHandler({ path: CommandPathSchema, body: ResultBodySchema }, async ({ path, body }) => ({
+export const handler = httpHandler({ path: CommandPathSchema, body: ResultBodySchema, response: EmptySchema }, async ({ path, body }) => ({
   data: await result(path.command_id, body),
 }));

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { httpHandler } from '#shared/http.js';
 import { setItem } from './items-service.js';
-import { ItemKeySchema, NamespacePathSchema, toNamespace } from './schemas.js';
+import { ItemKeySchema, NamespacePathSchema, SetItemSchema, toNamespace } from './schemas.js';
 
 const MAX_VALUE_BYTES = 64 * 1024;
 
@@ -11,6 +11,6 @@ export const SetItemBodySchema = z.object({
 });
 
 /** Creates or replaces an item; the caller's user is recorded as the operator. */
-export const handler = httpHandler({ path: NamespacePathSchema, body: SetItemBodySchema }, async ({ path, body, caller }) => ({
+export const handler = httpHandler({ path: NamespacePathSchema, body: SetItemBodySchema, response: SetItemSchema }, async ({ path, body, caller }) => ({
   data: { item: await setItem(toNamespace(path), body.key, body.value, caller?.userId ?? 'anonymous') },
 }));
