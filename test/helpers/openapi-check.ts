@@ -76,8 +76,8 @@ export function openApiMismatch(method: string, url: string, status: number, tex
     key = `#error/${name}`;
     schema = { $ref: `#/components/schemas/${name}` };
   } else {
-    const documented = operation.responses[String(status)] ?? operation.responses.default;
-    if (!documented) return `${where}, a status docs/openapi.json does not document`;
+    const documented = operation.responses[String(status)] ?? (status >= 400 ? operation.responses.default : undefined);
+    if (!documented) return `${where}, a status docs/openapi.json does not document for this operation`;
     const response = resolve(documented);
     schema = response.content?.['application/json']?.schema;
     key = `${method} ${template} ${operation.responses[String(status)] ? status : 'default'}`;
