@@ -3,6 +3,6 @@ import { pollCommands } from './agent-service.js';
 import { AgentCommandsSchema, PollQuerySchema } from './schemas.js';
 
 /** The agent's long poll for commands (held at most `command_wait_seconds`, 0 in AWS). */
-export const handler = httpHandler({ query: PollQuerySchema, response: AgentCommandsSchema }, async ({ query }) => ({
+export const handler = httpHandler({ query: PollQuerySchema, response: { 200: { data: AgentCommandsSchema }, 404: { error: true } } }, async ({ query }) => ({
   data: await pollCommands(query.service, query.instance_id, query.wait),
 }));

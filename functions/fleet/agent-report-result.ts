@@ -1,7 +1,7 @@
 import { httpHandler } from '#shared/http.js';
 import { result } from './agent-service.js';
-import { CommandPathSchema, EmptySchema, ResultBodySchema } from './schemas.js';
+import { CommandPathSchema, CommandAnswerResponses, ResultBodySchema } from './schemas.js';
 
-export const handler = httpHandler({ path: CommandPathSchema, body: ResultBodySchema, response: EmptySchema }, async ({ path, body }) => ({
+export const handler = httpHandler({ path: CommandPathSchema, body: ResultBodySchema, response: CommandAnswerResponses }, async ({ path, body }) => ({
   data: await result(path.command_id, body),
 }));

@@ -277,3 +277,5 @@ export const AgentCommandsSchema = z.object({
 });
 /** Agent answers with nothing to say: `{}`. */
 export const EmptySchema = z.object({});
+/** What the agent's answers to a command get: `{}`, or 410 once the command is no longer awaited. */
+export const CommandAnswerResponses = { 200: { data: EmptySchema }, 410: { error: true } } as const;

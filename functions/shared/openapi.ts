@@ -73,6 +73,7 @@ const REASONS: Record<number, string> = {
   404: 'Not found',
   408: 'Nothing changed before the timeout',
   409: 'Conflict with the current state',
+  410: 'The command is no longer awaited (answered, timed out or cancelled): stop working on it',
   429: 'Throttled by API Gateway (its own body, not the family envelope)',
   503: 'A dependency is unavailable',
 };
