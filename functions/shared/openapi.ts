@@ -194,7 +194,7 @@ export function buildOpenApi(routes: readonly Route[], schemasOf: (route: Route)
       { url: 'http://localhost:8080', description: 'The local runtime (`npm start`; PORT changes the port)' },
       {
         url: 'https://{restApiId}.execute-api.{region}.amazonaws.com/{stage}',
-        description: 'API Gateway (the ApiUrl output of the API stack)',
+        description: 'API Gateway: the stage URL `cdk deploy` prints as the API endpoint output',
         variables: {
           restApiId: { default: 'restApiId', description: 'The REST API id' },
           region: { default: 'us-east-1', description: 'The AWS region of the deployment' },
