@@ -1,5 +1,5 @@
 import { httpHandler } from '#shared/http.js';
-import { UserIdPathSchema } from './user-schemas.js';
+import { UserIdPathSchema, UserSchema } from './user-schemas.js';
 import { deleteUser } from './users-service.js';
 
-export const handler = httpHandler({ path: UserIdPathSchema }, async ({ path }) => ({ data: await deleteUser(path.id) }));
+export const handler = httpHandler({ path: UserIdPathSchema, response: UserSchema }, async ({ path }) => ({ data: await deleteUser(path.id) }));

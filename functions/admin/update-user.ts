@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { httpHandler } from '#shared/http.js';
 import { NameSchema } from '#shared/validation.js';
-import { RoleSchema, UserIdPathSchema, UserServiceSchema } from './user-schemas.js';
+import { RoleSchema, UpdatedUserSchema, UserIdPathSchema, UserServiceSchema } from './user-schemas.js';
 import { updateUser } from './users-service.js';
 
 export const UpdateUserBodySchema = z
@@ -15,7 +15,7 @@ export const UpdateUserBodySchema = z
  * `service` fits the role is checked against the user as it will be (a role change away from agent
  * drops the service).
  */
-export const handler = httpHandler({ path: UserIdPathSchema, body: UpdateUserBodySchema }, async ({ path, body }) => {
+export const handler = httpHandler({ path: UserIdPathSchema, body: UpdateUserBodySchema, response: UpdatedUserSchema }, async ({ path, body }) => {
   const { user, token } = await updateUser(path.id, body);
   return { data: token ? { ...user, token } : user };
 });

@@ -28,3 +28,31 @@ export function checkServiceForRole(value: { role?: string | undefined; service?
   if (value.role === undefined) return;
   if ((value.role === 'agent') !== (value.service !== undefined)) ctx.addIssue({ code: 'custom', path: ['service'], message: SERVICE_RULE });
 }
+
+/** What the API shows of a user: never the token or its hash. */
+export const UserSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: z.enum(ROLES),
+  /** The service an agent user acts for (agents only). */
+  service: z.string().optional(),
+  token_hint: z.string(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+/** A user with its token, shown once: at creation and after a rotation. */
+export const UserWithTokenSchema = UserSchema.extend({ token: z.string() });
+/** An update answers the token only when it rotated it. */
+export const UpdatedUserSchema = UserSchema.extend({ token: z.string().optional() });
+export const UserListSchema = z.array(UserSchema);
+/** helm-proxy.md pagination, beside `data`. */
+export const PaginationSchema = z.object({
+  pagination: z.object({ page: z.number().int(), page_size: z.number().int(), total: z.number().int(), total_page: z.number().int() }),
+});
+export const SystemInfoSchema = z.object({
+  version: z.string(),
+  kubernetes_version: z.string().nullable(),
+  helm_version: z.string().nullable(),
+  /** Why a version is null, by component. */
+  unavailable: z.object({ helm: z.string().optional(), kubernetes: z.string().optional() }).optional(),
+});

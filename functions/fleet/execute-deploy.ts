@@ -1,12 +1,12 @@
 import { httpHandler } from '#shared/http.js';
 import { startOperation } from './operations-service.js';
-import { DeployBodySchema } from './schemas.js';
+import { DeployBodySchema, DeployStartedSchema } from './schemas.js';
 
 /**
  * Starts a deployment. Repeating it with the same deploy_id and body returns the existing
  * deployment; the same id with another body is 40004.
  */
-export const handler = httpHandler({ body: DeployBodySchema }, async ({ body }) => {
+export const handler = httpHandler({ body: DeployBodySchema, response: { 200: { data: DeployStartedSchema }, 404: { error: true } } }, async ({ body }) => {
   const { op, existing } = await startOperation({
     id: body.deploy_id,
     kind: 'deploy',

@@ -1,5 +1,7 @@
 import { httpHandler } from '#shared/http.js';
 import { deployStatus } from './operation-views.js';
-import { DeployIdPathSchema } from './schemas.js';
+import { DeployIdPathSchema, DeployStatusSchema } from './schemas.js';
 
-export const handler = httpHandler({ path: DeployIdPathSchema }, async ({ path }) => ({ data: await deployStatus(path.deploy_id) }));
+export const handler = httpHandler({ path: DeployIdPathSchema, response: DeployStatusSchema }, async ({ path }) => ({
+  data: await deployStatus(path.deploy_id),
+}));

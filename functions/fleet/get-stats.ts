@@ -1,5 +1,5 @@
 import { httpHandler } from '#shared/http.js';
 import { stats } from './fleet-service.js';
-import { StatsQuerySchema } from './schemas.js';
+import { StatsQuerySchema, StatsSchema } from './schemas.js';
 
-export const handler = httpHandler({ query: StatsQuerySchema }, async ({ query }) => ({ data: await stats(query.period) }));
+export const handler = httpHandler({ query: StatsQuerySchema, response: StatsSchema }, async ({ query }) => ({ data: await stats(query.period) }));

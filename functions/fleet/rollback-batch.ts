@@ -1,9 +1,9 @@
 import { httpHandler } from '#shared/http.js';
 import { batchTargets, startRollback } from './rollback-service.js';
-import { RollbackBatchBodySchema } from './schemas.js';
+import { BatchRollbackStartedSchema, RollbackBatchBodySchema } from './schemas.js';
 
 /** Rolls several instances back; without `instances`, every instance not already on the target. */
-export const handler = httpHandler({ body: RollbackBatchBodySchema }, async ({ body }) => {
+export const handler = httpHandler({ body: RollbackBatchBodySchema, response: BatchRollbackStartedSchema }, async ({ body }) => {
   const op = await startRollback({
     service: body.service,
     targetVersion: body.target_version,

@@ -1,9 +1,9 @@
 import { httpHandler } from '#shared/http.js';
 import { serviceOfInstance, startRollback } from './rollback-service.js';
-import { RollbackInstanceBodySchema } from './schemas.js';
+import { RollbackInstanceBodySchema, RollbackStartedSchema } from './schemas.js';
 
 /** Rolls one instance back; without package_url the package recorded for that version is used. */
-export const handler = httpHandler({ body: RollbackInstanceBodySchema }, async ({ body }) => {
+export const handler = httpHandler({ body: RollbackInstanceBodySchema, response: RollbackStartedSchema }, async ({ body }) => {
   const op = await startRollback({
     service: await serviceOfInstance(body.instance_id),
     targetVersion: body.target_version,

@@ -124,3 +124,158 @@ export const ResultBodySchema = z.object({
   error_message: z.string().max(4096).nullable().default(null),
   output_tail: z.string().max(8192).default(''),
 });
+
+/*
+ * Response schemas: what each handler's `data` holds, for the OpenAPI document (`response:` in the
+ * handler files) and, through it, the end-to-end tests that check every answer.
+ */
+const INSTANCE_STATES = ['running', 'stopped', 'error'] as const;
+const ROW_STATUSES = ['pending', 'in_progress', 'completed', 'failed', 'cancelled'] as const;
+const Count = z.number().int();
+const Time = z.string();
+
+/** Per-instance counts; every instance not yet finished counts in `pending` (release-system.md). */
+export const ProgressSchema = z.object({
+  total: Count,
+  completed: Count,
+  failed: Count,
+  pending: Count,
+  in_progress: Count.optional(),
+  cancelled: Count.optional(),
+});
+export const InstanceProgressSchema = z.object({
+  instance_id: z.string(),
+  status: z.enum(ROW_STATUSES),
+  current_version: z.string().nullable(),
+  target_version: z.string(),
+  started_at: Time.nullable(),
+  completed_at: Time.nullable(),
+  error_message: z.string().nullable(),
+  attempts: Count,
+  output_tail: z.string().nullable(),
+});
+const OperationStatus = {
+  status: z.enum(ROW_STATUSES),
+  progress: ProgressSchema,
+  instances: z.array(InstanceProgressSchema),
+  started_at: Time,
+  updated_at: Time,
+  completed_at: Time.nullable(),
+  error_message: z.string().optional(),
+};
+export const DeployStatusSchema = z.object({ deploy_id: z.string(), service: z.string(), version: z.string(), ...OperationStatus });
+export const RollbackStatusSchema = z.object({
+  rollback_id: z.string(),
+  service: z.string(),
+  target_version: z.string(),
+  rollback_type: z.enum(['single', 'batch']),
+  ...OperationStatus,
+});
+/** `started` for a new operation; a repeated request shows the existing operation's status. */
+const StartedStatus = z.enum(['started', 'starting', 'in_progress', 'completed', 'failed', 'cancelled']);
+export const DeployStartedSchema = z.object({
+  deploy_id: z.string(),
+  service: z.string(),
+  version: z.string(),
+  status: StartedStatus,
+  total_instances: Count,
+  started_at: Time,
+});
+export const RollbackStartedSchema = z.object({
+  rollback_id: z.string(),
+  instance_id: z.string(),
+  target_version: z.string(),
+  status: StartedStatus,
+  started_at: Time,
+});
+export const BatchRollbackStartedSchema = z.object({
+  rollback_id: z.string(),
+  service: z.string(),
+  target_version: z.string(),
+  status: StartedStatus,
+  instances: z.array(z.string()),
+  total_instances: Count,
+  started_at: Time,
+});
+export const DeployCancelledSchema = z.object({ deploy_id: z.string(), status: z.literal('cancelled'), cancelled_at: Time });
+export const RollbackCancelledSchema = z.object({ rollback_id: z.string(), status: z.literal('cancelled'), cancelled_at: Time });
+
+export const InstanceVersionsSchema = z.object({
+  service: z.string(),
+  instances: z.array(z.object({ instance_id: z.string(), version: z.string(), status: z.enum(INSTANCE_STATES), last_updated: Time })),
+  version_summary: z.record(z.string(), Count),
+  total_instances: Count,
+  updated_at: Time,
+});
+export const InstancesPageSchema = z.object({
+  service: z.string(),
+  instances: z.array(
+    z.object({
+      instance_id: z.string(),
+      host: z.string(),
+      port: Count,
+      /** The agent's state, with `running` shown as `healthy` or `unhealthy` by heartbeat. */
+      status: z.enum(['healthy', 'unhealthy', 'stopped', 'error']),
+      version: z.string(),
+      last_heartbeat: Time,
+      metadata: z.record(z.string(), z.string()),
+    }),
+  ),
+  total: Count,
+  limit: Count,
+  offset: Count,
+});
+export const VersionHistorySchema = z.object({
+  instance_id: z.string(),
+  service: z.string(),
+  history: z.array(
+    z.object({
+      version: z.string(),
+      action: z.enum(['deploy', 'rollback']),
+      deploy_id: z.string(),
+      timestamp: Time,
+      status: z.enum(['success', 'failed', 'cancelled']),
+    }),
+  ),
+  total: Count,
+});
+const StatsBlock = z.object({ total: Count, success: Count, failed: Count, cancelled: Count, success_rate: z.number() });
+export const StatsSchema = z.object({
+  period: z.enum(['1h', '24h', '7d', '30d']),
+  deployments: StatsBlock,
+  rollbacks: StatsBlock,
+  instances: z.object({ total: Count, healthy: Count, unhealthy: Count }),
+  timestamp: Time,
+});
+export const FleetHealthSchema = z.object({
+  status: z.enum(['healthy', 'unhealthy']),
+  version: z.string(),
+  uptime: z.string(),
+  database: z.enum(['connected', 'disconnected']),
+  cache: z.string(),
+  timestamp: Time,
+  /** Why the database check failed (503 only). */
+  error: z.string().optional(),
+});
+
+export const AgentSettingsSchema = z.object({ heartbeat_interval_seconds: Count, command_wait_seconds: Count, poll_interval_seconds: Count });
+export const AgentCommandsSchema = z.object({
+  commands: z.array(
+    z.object({
+      command_id: z.string(),
+      type: z.enum(['deploy', 'rollback', 'cancel']),
+      operation_id: z.string(),
+      version: z.string(),
+      package_url: z.string(),
+      sha256: z.string().nullable(),
+      timeout_seconds: Count,
+      progress_interval_seconds: Count,
+      /** A cancel command names the command it cancels. */
+      target_command_id: z.string().optional(),
+    }),
+  ),
+});
+/** Agent answers with nothing to say: `{}`. */
+export const EmptySchema = z.object({});
+/** What the agent's answers to a command get: `{}`, or 410 once the command is no longer awaited. */
+export const CommandAnswerResponses = { 200: { data: EmptySchema }, 410: { error: true } } as const;

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { httpHandler } from '#shared/http.js';
 import { readConfigs } from './client-service.js';
-import { NamespacePathSchema, pageQuery, toNamespace } from './schemas.js';
+import { ConfigsPageSchema, ETAG_HEADER, NamespacePathSchema, pageQuery, toNamespace } from './schemas.js';
 
 export const GetConfigsQuerySchema = pageQuery(100, 500).extend({
   releaseKey: z.string().max(64, 'must be at most 64 characters').optional(),
@@ -14,7 +14,11 @@ export const GetConfigsQuerySchema = pageQuery(100, 500).extend({
  * of 64 KiB exceed Lambda's 6 MB buffered response. `label` and `ip` are accepted and reserved.
  */
 export const handler = httpHandler(
-  { path: NamespacePathSchema, query: GetConfigsQuerySchema },
+  {
+    path: NamespacePathSchema,
+    query: GetConfigsQuerySchema,
+    response: { 200: { data: ConfigsPageSchema, headers: ETAG_HEADER }, 304: { headers: ETAG_HEADER } },
+  },
   async ({ path, query, event }) => {
     const ifNoneMatch = Object.entries(event.headers ?? {}).find(([name]) => name.toLowerCase() === 'if-none-match')?.[1];
     const result = await readConfigs(toNamespace(path), { releaseKey: query.releaseKey, page: query.page, size: query.size, ifNoneMatch });

@@ -1,5 +1,5 @@
 import { httpHandler } from '#shared/http.js';
 import { getItem } from './items-service.js';
-import { ItemPathSchema, toNamespace } from './schemas.js';
+import { ItemPathSchema, ItemSchema, toNamespace } from './schemas.js';
 
-export const handler = httpHandler({ path: ItemPathSchema }, async ({ path }) => ({ data: await getItem(toNamespace(path), path.key) }));
+export const handler = httpHandler({ path: ItemPathSchema, response: ItemSchema }, async ({ path }) => ({ data: await getItem(toNamespace(path), path.key) }));

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { httpHandler } from '#shared/http.js';
 import { singleLine } from '#shared/validation.js';
 import { publish } from './releases-service.js';
-import { DescriptionSchema, NamespacePathSchema, OperatorSchema, toNamespace } from './schemas.js';
+import { DescriptionSchema, NamespacePathSchema, OperatorSchema, PublishedSchema, toNamespace } from './schemas.js';
 
 export const PublishReleaseBodySchema = z.object({
   operator: OperatorSchema,
@@ -10,7 +10,7 @@ export const PublishReleaseBodySchema = z.object({
   comment: DescriptionSchema.optional(),
 });
 
-export const handler = httpHandler({ path: NamespacePathSchema, body: PublishReleaseBodySchema }, async ({ path, body }) => ({
+export const handler = httpHandler({ path: NamespacePathSchema, body: PublishReleaseBodySchema, response: PublishedSchema }, async ({ path, body }) => ({
   data: await publish(toNamespace(path), body).then(({ env, app_name, cluster_name, namespace_name, release_name, release_id, release_time }) => ({
     env,
     app_name,

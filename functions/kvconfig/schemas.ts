@@ -59,3 +59,82 @@ export function eitherCase<S extends z.ZodType>(snake: string, camel: string, sc
 
 /** Operator names in release bodies: who published, for audit and display. */
 export const OperatorSchema = singleLine(z.string().min(1, 'must not be empty').max(64, 'must be at most 64 characters'));
+
+/*
+ * Response schemas: what each handler's `data` holds, for the OpenAPI document (`response:` in the
+ * handler files) and, through it, the end-to-end tests that check every answer.
+ */
+const Timestamps = { create_time: z.string(), update_time: z.string() };
+const Page = { total: z.number().int(), page: z.number().int(), size: z.number().int() };
+const Keys = z.array(z.string());
+
+export const AppSchema = z.object({ app_name: z.string(), description: z.string(), ...Timestamps });
+export const ClusterSchema = z.object({ app_name: z.string(), cluster_name: z.string(), description: z.string(), ...Timestamps });
+export const NamespaceSchema = z.object({ namespace_name: z.string(), description: z.string(), app_name: z.string(), cluster_name: z.string(), ...Timestamps });
+export const ItemSchema = z.object({ key: z.string(), value: z.string(), namespace_name: z.string(), ...Timestamps });
+export const ReleaseSchema = z.object({
+  app_name: z.string(),
+  cluster_name: z.string(),
+  namespace_name: z.string(),
+  release_id: z.string(),
+  release_name: z.string(),
+  release_time: z.string(),
+  operator: z.string(),
+  comment: z.string(),
+});
+
+export const EnvAppSchema = z.object({ env: z.string(), app: AppSchema });
+export const AppListSchema = z.object({ env: z.string(), apps: z.array(AppSchema), ...Page });
+export const EnvClusterSchema = z.object({ env: z.string(), cluster: ClusterSchema });
+export const ClusterListSchema = z.object({ env: z.string(), clusters: z.array(ClusterSchema), ...Page });
+export const NamespaceListSchema = z.object({ namespaces: z.array(NamespaceSchema), ...Page });
+export const ItemListSchema = z.object({
+  items: z.array(z.object({ key: z.string(), value: z.string(), created_at: z.string(), updated_at: z.string() })),
+  ...Page,
+});
+export const HistoryListSchema = z.object({
+  env: z.string(),
+  namespace_name: z.string(),
+  history: z.array(
+    z.object({
+      action: z.string(),
+      key: z.string().optional(),
+      release_id: z.string().optional(),
+      release_name: z.string().optional(),
+      operator: z.string(),
+      time: z.string(),
+    }),
+  ),
+  ...Page,
+});
+export const ReleaseListSchema = z.object({ env: z.string(), releases: z.array(ReleaseSchema), ...Page });
+/** What a publish answers: the new release without operator and comment (kvconfig.md). */
+export const PublishedSchema = ReleaseSchema.omit({ operator: true, comment: true }).extend({ env: z.string() });
+export const EnvReleaseSchema = ReleaseSchema.extend({ env: z.string() });
+export const LatestReleaseSchema = EnvReleaseSchema.extend({
+  items: z.array(z.object({ key: z.string(), value: z.string() })),
+  changed: z.object({ added: Keys, updated: Keys, deleted: Keys }),
+});
+export const ConfigsPageSchema = z.object({
+  env: z.string(),
+  appId: z.string(),
+  clusterName: z.string(),
+  namespaceName: z.string(),
+  releaseKey: z.string(),
+  comment: z.string(),
+  total: z.number().int(),
+  page: z.number().int(),
+  size: z.number().int(),
+  items: z.record(z.string(), z.string()),
+  /** Null unless the request named a `releaseKey` of this namespace. */
+  changes: z.object({ updates: Keys, adds: Keys, deletes: Keys }).nullable(),
+});
+export const ReleaseKeySchema = z.object({ releaseKey: z.string() });
+export const ETAG_HEADER = { ETag: 'Strong validator of this answer: send it back as If-None-Match' } as const;
+export const DeletedAppSchema = z.object({ env: z.string(), app_name: z.string() });
+export const DeletedClusterSchema = z.object({ env: z.string(), app_name: z.string(), cluster_name: z.string() });
+export const CreatedNamespaceSchema = z.object({ namespace: NamespaceSchema });
+export const EnvNamespaceSchema = NamespaceSchema.extend({ env: z.string() });
+export const DeletedNamespaceSchema = z.object({ namespace: z.object({ namespace_name: z.string(), app_name: z.string(), cluster_name: z.string() }) });
+export const SetItemSchema = z.object({ item: ItemSchema });
+export const DeletedItemSchema = z.object({ key: z.string(), namespace_name: z.string() });

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { httpHandler } from '#shared/http.js';
 import { multiLine } from '#shared/validation.js';
 import { setItem } from './items-service.js';
-import { ItemKeySchema, NamespacePathSchema, toNamespace } from './schemas.js';
+import { ItemKeySchema, NamespacePathSchema, SetItemSchema, toNamespace } from './schemas.js';
 
 const MAX_VALUE_BYTES = 64 * 1024;
 
@@ -13,6 +13,6 @@ export const SetItemBodySchema = z.object({
 });
 
 /** Creates or replaces an item; the caller's user is recorded as the operator. */
-export const handler = httpHandler({ path: NamespacePathSchema, body: SetItemBodySchema }, async ({ path, body, caller }) => ({
+export const handler = httpHandler({ path: NamespacePathSchema, body: SetItemBodySchema, response: SetItemSchema }, async ({ path, body, caller }) => ({
   data: { item: await setItem(toNamespace(path), body.key, body.value, caller?.userId ?? 'anonymous') },
 }));

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { httpHandler } from '#shared/http.js';
 import { intParam } from '#shared/validation.js';
 import { waitForChange } from './client-service.js';
-import { NamespacePathSchema, toNamespace } from './schemas.js';
+import { NamespacePathSchema, ReleaseKeySchema, toNamespace } from './schemas.js';
 
 export const WaitNotificationsQuerySchema = z.object({
   releaseKey: z.string({ message: 'is required' }).max(64, 'must be at most 64 characters'),
@@ -17,7 +17,7 @@ export const WaitNotificationsQuerySchema = z.object({
  * Gateway holds the request up to 90 s.
  */
 export const handler = httpHandler(
-  { path: NamespacePathSchema, query: WaitNotificationsQuerySchema },
+  { path: NamespacePathSchema, query: WaitNotificationsQuerySchema, response: { 200: { data: ReleaseKeySchema }, 408: { error: true } } },
   async ({ path, query }) => ({ data: await waitForChange(toNamespace(path), query.releaseKey, query.timeout) }),
   { streaming: true },
 );

@@ -16,8 +16,12 @@ import { jsonBody } from './middleware/json-body.js';
 import type { RequestSchemas, ValidatedEvent } from './middleware/validate.js';
 import { validate } from './middleware/validate.js';
 import { logger, metrics, tracer } from './observability.js';
+import type { ResponseSchemas } from './responses.js';
 
 type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
+
+/** The request schemas the middleware validates, and what the handler answers (for the OpenAPI document only). */
+export type HandlerSchemas = RequestSchemas & Readonly<{ response?: ResponseSchemas }>;
 
 /** What a handler function receives: validated input and the authenticated caller. */
 export type HttpRequest<S extends RequestSchemas> = Readonly<{
@@ -30,8 +34,8 @@ export type HttpRequest<S extends RequestSchemas> = Readonly<{
 }>;
 
 export type HttpHandler = ((event: APIGatewayProxyEvent, context: Context) => Promise<ProxyResult>) & {
-  /** The request schemas, read by the OpenAPI generator. */
-  readonly schemas: RequestSchemas;
+  /** The request and response schemas, read by the OpenAPI generator. */
+  readonly schemas: HandlerSchemas;
   /** Whether the handler answers through Lambda response streaming (the route must say so too). */
   readonly streaming: boolean;
 };
@@ -48,8 +52,10 @@ function familyOf(event: Event): Family {
  * error renderer for the route's family; bearer-token authentication and role check from the route
  * table; JSON body parsing (1 MiB cap); zod validation of body, query and path. The route is found
  * from the event's `resource` and `httpMethod`, which API Gateway and the local gateway both set.
+ * `schemas.response` describes the answer for the OpenAPI document; it is not checked at run time
+ * (the end-to-end tests check every answer against the document).
  */
-export function httpHandler<S extends RequestSchemas>(
+export function httpHandler<S extends HandlerSchemas>(
   schemas: S,
   fn: (request: HttpRequest<S>) => Promise<HttpResult>,
   options: { streaming?: boolean } = {},

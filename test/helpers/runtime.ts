@@ -3,6 +3,7 @@ import { request } from 'node:http';
 import { inject } from 'vitest';
 import type { Runtime, RuntimeOptions } from '../../local/runtime.js';
 import { startRuntime } from '../../local/runtime.js';
+import { openApiMismatch } from './openapi-check.js';
 
 export type TestRuntime = Runtime & { adminToken: string; call: Caller };
 
@@ -15,7 +16,8 @@ export type Caller = (
 
 /**
  * Starts the local cloud for one test file: the gateway on a free port, in front of the run's shared
- * DynamoDB Local, with tables under a prefix of the file's own.
+ * DynamoDB Local, with tables under a prefix of the file's own. `call` checks every answer against
+ * docs/openapi.json and throws when the document and the answer disagree.
  */
 export async function startTestRuntime(options: RuntimeOptions = {}): Promise<TestRuntime> {
   const adminToken = options.adminToken ?? `cpt_test_${randomBytes(16).toString('hex')}`;
@@ -44,6 +46,9 @@ export async function startTestRuntime(options: RuntimeOptions = {}): Promise<Te
     } catch {
       parsed = undefined;
     }
+    // Every answer must be what docs/openapi.json says it is (route, status, body), or the test fails.
+    const mismatch = openApiMismatch(method, path, response.status, text);
+    if (mismatch) throw new Error(mismatch);
     return { status: response.status, headers: response.headers, body: parsed, text };
   };
   return { ...runtime, adminToken, call };

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { installLambdaStreamingGlobal } from '../../local/lambda-streaming.js';
+import { openApiMismatch } from '../helpers/openapi-check.js';
 
 /**
  * Readiness when DynamoDB does not answer for the platform table (readiness) or the fleet table
@@ -42,6 +43,7 @@ describe('readiness without DynamoDB', () => {
   it('answers 503 NotReady naming the dependency', async () => {
     const reply = await ready(event('/ready'), context);
     expect(reply.statusCode).toBe(503);
+    expect(openApiMismatch('GET', '/ready', reply.statusCode, reply.body)).toBeUndefined();
     const body = JSON.parse(reply.body);
     expect(body.status).toBe('NotReady');
     expect(body.failed[0]).toMatchObject({ dependency: 'dynamodb' });
@@ -51,6 +53,7 @@ describe('readiness without DynamoDB', () => {
   it('reports the release system unhealthy with a disconnected database', async () => {
     const reply = await releaseHealth(event('/v1/health'), context);
     expect(reply.statusCode).toBe(503);
+    expect(openApiMismatch('GET', '/v1/health', reply.statusCode, reply.body)).toBeUndefined();
     expect(JSON.parse(reply.body)).toMatchObject({ code: 50300, data: { status: 'unhealthy', database: 'disconnected' } });
   });
 });

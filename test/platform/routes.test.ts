@@ -6,6 +6,7 @@ import { FUNCTIONS } from '../../functions/tasks.js';
 import type { HttpHandler } from '../../functions/shared/http.js';
 import { installLambdaStreamingGlobal } from '../../local/lambda-streaming.js';
 import { generateOpenApi, OPENAPI_FILE } from '../../scripts/openapi.js';
+import { openApiMismatch } from '../helpers/openapi-check.js';
 import type { TestRuntime } from '../helpers/runtime.js';
 import { startTestRuntime } from '../helpers/runtime.js';
 
@@ -81,5 +82,46 @@ describe('handler modules and the OpenAPI document', () => {
     };
     const body = doc.paths['/admin/users']?.post?.requestBody?.content['application/json']?.schema;
     expect(Object.keys(body?.properties ?? {})).toEqual(['name', 'role', 'service']);
+  });
+
+  it('documents a success answer for every route, in its envelope or as a bare body', async () => {
+    type Responses = Record<string, { content?: Record<string, { schema: { properties?: Record<string, unknown> } }> }>;
+    const doc = JSON.parse(await generateOpenApi()) as { paths: Record<string, Record<string, { responses: Responses }>> };
+    for (const route of ROUTES) {
+      const responses = doc.paths[route.path]?.[route.method.toLowerCase()]?.responses ?? {};
+      const success = Object.keys(responses).filter((status) => /^2\d\d$/.test(status));
+      expect(success, `${route.method} ${route.path}`).toHaveLength(1);
+      const schema = responses[success[0] ?? '']?.content?.['application/json']?.schema;
+      const bare = ['/health', '/ready', '/openapi.json'].includes(route.path);
+      const fields = Object.keys(schema?.properties ?? {});
+      if (bare) expect(fields, `${route.method} ${route.path} answers a bare body`).not.toContain('success');
+      else expect(fields, `${route.method} ${route.path}`).toContain(route.family === 'helm' ? 'success' : 'code');
+      if (!bare) expect(schema?.properties?.data, `${route.method} ${route.path} describes its data`).not.toEqual({});
+    }
+    expect(Object.keys(doc.paths['/admin/users']?.post?.responses ?? {})).toContain('201');
+    expect(Object.keys(doc.paths['/ready']?.get?.responses ?? {})).toContain('503');
+  });
+});
+
+describe('the end-to-end check of answers against docs/openapi.json', () => {
+  it('accepts an answer the document describes', () => {
+    expect(openApiMismatch('GET', '/health', 200, '{"status":"OK"}')).toBeUndefined();
+    expect(openApiMismatch('GET', '/api/v1/envs/dev/apps/a/clusters/c/namespaces/n/configs?page=1', 304, '')).toBeUndefined();
+    expect(openApiMismatch('GET', '/v1/nowhere', 404, '{"success":false,"error":{"code":"not_found","message":"no route"}}')).toBeUndefined();
+  });
+
+  it('rejects a body that does not match, naming the route, the status and the field', () => {
+    const data = '{"code":0,"message":"success","data":{"env":"dev","apps":[],"total":"3","page":1,"size":20}}';
+    expect(openApiMismatch('GET', '/api/v1/envs/dev/apps?page=1', 200, data)).toMatch(
+      /GET \/api\/v1\/envs\/dev\/apps \(\/api\/v1\/envs\/\{env\}\/apps\) answered 200.*\/data\/total must be integer/,
+    );
+  });
+
+  it('rejects a success status the operation does not document', () => {
+    expect(openApiMismatch('POST', '/admin/users', 200, '{"success":true,"data":{}}')).toMatch(/answered 200, a status docs\/openapi.json does not document/);
+  });
+
+  it('rejects an unmatched path answered outside its family error envelope', () => {
+    expect(openApiMismatch('GET', '/api/v1/nowhere', 404, '{"success":false,"error":{"code":"not_found","message":"x"}}')).toMatch(/no route/);
   });
 });
