@@ -25,7 +25,8 @@ export function generateLocalCredentials(): LocalCredentials {
 
 type LocalRequest = Parameters<LocalEndpoint>[0];
 
-const SIGV4 = /^AWS4-HMAC-SHA256 Credential=([^/\s,]+)\/(\d{8})\/([^/\s,]+)\/([^/\s,]+)\/aws4_request,\s*SignedHeaders=([a-z0-9;._-]+),\s*Signature=([0-9a-f]{64})$/;
+const SIGV4 =
+  /^AWS4-HMAC-SHA256 Credential=([^/\s,]+)\/(\d{8})\/([^/\s,]+)\/([^/\s,]+)\/aws4_request,\s*SignedHeaders=([a-z0-9;._-]+),\s*Signature=([0-9a-f]{64})$/;
 const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 /** AWS refuses signatures more than 15 minutes from its clock; so does this. */
 const MAX_SKEW_MS = 15 * 60 * 1000;
@@ -50,10 +51,13 @@ export async function hasValidSignature(request: LocalRequest, credentials: Loca
     headers[name] = value;
   }
   const signer = new SignatureV4({ credentials, region, service, sha256: Sha256, applyChecksum: false });
-  const resigned = await signer.sign(new HttpRequest({ method: request.method, protocol: 'http:', hostname: 'local', path: request.path, headers, body: request.body }), {
-    signingDate,
-    signableHeaders: new Set(signedHeaders),
-  });
+  const resigned = await signer.sign(
+    new HttpRequest({ method: request.method, protocol: 'http:', hostname: 'local', path: request.path, headers, body: request.body }),
+    {
+      signingDate,
+      signableHeaders: new Set(signedHeaders),
+    },
+  );
   const expected = /Signature=([0-9a-f]{64})$/.exec(String(resigned.headers.authorization))?.[1] ?? '';
   return expected.length === signature.length && timingSafeEqual(Buffer.from(expected), Buffer.from(signature));
 }
@@ -62,7 +66,11 @@ export async function hasValidSignature(request: LocalRequest, credentials: Loca
 function refuse(path: string, error: UnauthorizedError | ForbiddenError): ProxyResult {
   if (!path.startsWith('/local/sfn')) return renderError(familyOfPath(path), error);
   const type = error instanceof ForbiddenError ? 'AccessDeniedException' : 'UnrecognizedClientException';
-  return { statusCode: error.statusCode, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: JSON.stringify({ __type: type, message: error.message }) };
+  return {
+    statusCode: error.statusCode,
+    headers: { 'content-type': 'application/x-amz-json-1.0' },
+    body: JSON.stringify({ __type: type, message: error.message }),
+  };
 }
 
 /**

@@ -174,7 +174,11 @@ async function bringUp(
   const { bearerToken, callerForToken } = await import('../functions/shared/auth.js');
   const requestCounts = new Map<string, number>();
   const gateway = createGateway({
-    localEndpoints: [localAccessGuard(LOCAL_CREDENTIALS, callerForToken, bearerToken), ...workflows.endpoints, capacityEndpoint(consumedCapacity, requestCounts)],
+    localEndpoints: [
+      localAccessGuard(LOCAL_CREDENTIALS, callerForToken, bearerToken),
+      ...workflows.endpoints,
+      capacityEndpoint(consumedCapacity, requestCounts),
+    ],
     requestCounts,
   });
 

@@ -56,7 +56,8 @@ try {
   }
 } catch (error) {
   // Expected failures are one line; startRuntime has already stopped whatever it had started.
-  const oneLine = error instanceof PortInUseError || (error instanceof Error && (error.name === 'ConflictError' || error.message.startsWith('invalid environment variable')));
+  const oneLine =
+    error instanceof PortInUseError || (error instanceof Error && (error.name === 'ConflictError' || error.message.startsWith('invalid environment variable')));
   const message = oneLine ? error.message : undefined;
   console.error(message ? `npm start: ${message}` : error);
   shutdown(1);

@@ -122,7 +122,8 @@ export async function bootstrapAdmin(token: string | undefined): Promise<Bootstr
   const holder = await callerForToken(token);
   if (holder) {
     const user = await store.getUser(holder.userId);
-    if (holder.role !== 'admin') throw new ConflictError(`the admin token belongs to user ${user?.name ?? holder.userId} (role ${holder.role}); choose another token`);
+    if (holder.role !== 'admin')
+      throw new ConflictError(`the admin token belongs to user ${user?.name ?? holder.userId} (role ${holder.role}); choose another token`);
     return { kind: 'token-already-admin', user: user?.name ?? holder.userId };
   }
   const name = (await store.countAdmins()) === 0 ? 'admin' : envAdminName(token);

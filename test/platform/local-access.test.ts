@@ -33,7 +33,9 @@ describe('the local runtime /local/* endpoints', () => {
   it('answers 401 in a JSON envelope without a token, and leaks no execution or task token', async () => {
     const { rt } = fleet;
     const token = await deploymentWaitingOnAgent('deploy-local-401');
-    const children = ((await rt.call('GET', '/local/executions/deploy-local-401')).body.children as string[]).map((name) => `/local/executions/${encodeURIComponent(name)}`);
+    const children = ((await rt.call('GET', '/local/executions/deploy-local-401')).body.children as string[]).map(
+      (name) => `/local/executions/${encodeURIComponent(name)}`,
+    );
     expect(token).toMatch(TASK_TOKEN);
     for (const path of ['/local/executions', '/local/executions/deploy-local-401', ...children, '/local/capacity', '/local/anything']) {
       const reply = await rt.call('GET', path, { token: null });
