@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { headerValue } from '#shared/headers.js';
 import { httpHandler } from '#shared/http.js';
 import { readConfigs } from './client-service.js';
 import { NamespacePathSchema, pageQuery, toNamespace } from './schemas.js';
@@ -16,7 +17,7 @@ export const GetConfigsQuerySchema = pageQuery(100, 500).extend({
 export const handler = httpHandler(
   { path: NamespacePathSchema, query: GetConfigsQuerySchema },
   async ({ path, query, event }) => {
-    const ifNoneMatch = Object.entries(event.headers ?? {}).find(([name]) => name.toLowerCase() === 'if-none-match')?.[1];
+    const ifNoneMatch = headerValue(event.headers, 'if-none-match');
     const result = await readConfigs(toNamespace(path), { releaseKey: query.releaseKey, page: query.page, size: query.size, ifNoneMatch });
     const headers = { etag: result.etag, 'cache-control': 'no-cache' };
     return result.notModified ? { statusCode: 304, headers } : { headers, data: result.page };
