@@ -33,8 +33,11 @@ export async function benchFleet(): Promise<string[]> {
   const dispatcher = createDispatcher();
   const agents: RunningAgent[] = [];
   try {
-    const token = ((await (await server.call('POST', '/admin/users', { name: 'bench-agents', role: 'operator' })).json()) as { data: { token: string } }).data
-      .token;
+    const token = (
+      (await (await server.call('POST', '/admin/users', { name: 'bench-agents', role: 'agent', service: 'bench-service' })).json()) as {
+        data: { token: string };
+      }
+    ).data.token;
     const ids = Array.from({ length: INSTANCES }, (_, i) => `bench-${String(i).padStart(3, '0')}`);
     const registerStart = performance.now();
     for (const id of ids)

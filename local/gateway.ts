@@ -10,6 +10,7 @@ import { familyOfPath, renderError } from '../functions/shared/families.js';
 import { installLambdaStreamingGlobal, isStreaming, LocalResponseStream } from './lambda-streaming.js';
 import { compileRoutes, unmatchedResponse } from '../functions/shared/router.js';
 import { lambdaContext } from './lambda-context.js';
+import { oversizedResponse } from './request-limits.js';
 
 installLambdaStreamingGlobal();
 
@@ -40,6 +41,8 @@ export function createGateway(options: { routes?: readonly Route[]; localEndpoin
   };
 
   async function dispatch(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<ProxyResult | 'streamed'> {
+    const oversized = oversizedResponse(req);
+    if (oversized) return oversized;
     // The raw path, not URL.pathname: URL would resolve `..` before we could refuse it.
     const rawPath = (req.url ?? '/').split('?')[0] || '/';
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -130,30 +133,32 @@ function proxyEvent(
   pathParameters: Record<string, string>,
   body: Buffer,
 ): APIGatewayProxyEvent {
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
+  // Names come from the client, so they are map keys, never object properties: `?__proto__=x` or a
+  // header named `constructor` is plain data to API Gateway and must be here too.
+  const headers = new Map<string, string>();
+  const multiValueHeaders = new Map<string, string[]>();
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
     const name = req.rawHeaders[i] ?? '';
     const value = req.rawHeaders[i + 1] ?? '';
-    headers[name] = value;
-    (multiValueHeaders[name] ??= []).push(value);
+    headers.set(name, value);
+    multiValueHeaders.set(name, [...(multiValueHeaders.get(name) ?? []), value]);
   }
-  const query: Record<string, string> = {};
-  const multiQuery: Record<string, string[]> = {};
+  const query = new Map<string, string>();
+  const multiQuery = new Map<string, string[]>();
   for (const [key, value] of url.searchParams) {
-    query[key] = value;
-    (multiQuery[key] ??= []).push(value);
+    query.set(key, value);
+    multiQuery.set(key, [...(multiQuery.get(key) ?? []), value]);
   }
-  const hasQuery = Object.keys(query).length > 0;
+  const hasQuery = query.size > 0;
   const now = Date.now();
-  return {
+  const event: APIGatewayProxyEvent = {
     resource: route.path,
     path,
     httpMethod: method,
-    headers,
-    multiValueHeaders,
-    queryStringParameters: hasQuery ? query : null,
-    multiValueQueryStringParameters: hasQuery ? multiQuery : null,
+    headers: Object.fromEntries(headers),
+    multiValueHeaders: Object.fromEntries(multiValueHeaders),
+    queryStringParameters: hasQuery ? Object.fromEntries(query) : null,
+    multiValueQueryStringParameters: hasQuery ? Object.fromEntries(multiQuery) : null,
     pathParameters: Object.keys(pathParameters).length > 0 ? pathParameters : null,
     stageVariables: null,
     body: body.length > 0 ? body.toString('utf8') : null,
@@ -173,6 +178,9 @@ function proxyEvent(
       resourcePath: route.path,
     },
   };
+  // Lambda hands a handler the event as parsed JSON; the round trip gives the handlers exactly that
+  // shape (a name like `__proto__` becomes an own data property of an ordinary object).
+  return JSON.parse(JSON.stringify(event)) as APIGatewayProxyEvent;
 }
 
 function localIdentity(req: IncomingMessage): APIGatewayProxyEvent['requestContext']['identity'] {

@@ -10,6 +10,7 @@ import { ensureHelmBinary } from './helm-binary.js';
 import { PortInUseError } from './errors.js';
 import { generateLocalCredentials, localAccessGuard } from './local-auth.js';
 import type { LocalCredentials } from './local-auth.js';
+import { answerClientError, NODE_MAX_HEADER_BYTES } from './request-limits.js';
 import { startWorkflows } from './workflows-host.js';
 
 export type RuntimeOptions = Readonly<{
@@ -93,11 +94,12 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   // Until the first admin exists and the workflows are recovered, every request is answered 503:
   // `/ready` must not say Ready before a client can use the API.
   const ready: { handle?: (req: IncomingMessage, res: ServerResponse) => void } = {};
-  const server: Server = createServer((req, res) => {
+  const server: Server = createServer({ maxHeaderSize: NODE_MAX_HEADER_BYTES }, (req, res) => {
     if (ready.handle) return ready.handle(req, res);
     res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
     res.end(JSON.stringify({ status: 'NotReady', failed: [{ dependency: 'startup', reason: 'the local cloud is starting' }] }));
   });
+  server.on('clientError', answerClientError);
   const host = options.host ?? '127.0.0.1';
   // Listen first: a port in use is found before anything (DynamoDB Local's Java) is started.
   await listen(server, options.port ?? 8080, host);

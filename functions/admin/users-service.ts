@@ -1,8 +1,9 @@
 import type { Role } from '#shared/auth.js';
 import { callerForToken, generateToken, hashToken } from '#shared/auth.js';
-import { ConflictError, NotFoundError } from '#shared/errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '#shared/errors.js';
 import { newId, nowIso } from '#shared/ids.js';
 import { LastAdminError, UserChangedError } from './errors.js';
+import { SERVICE_RULE } from './user-schemas.js';
 import type { User, WriteOutcome } from './users-store.js';
 import * as store from './users-store.js';
 
@@ -41,14 +42,27 @@ export async function getUser(id: string): Promise<UserView> {
   return viewOf(user);
 }
 
+/** An `agent` user names exactly one service; no other role names one (400 on `service` otherwise). */
+function checkService(role: Role, service: string | undefined): void {
+  if ((role === 'agent') !== (service !== undefined))
+    throw new ValidationError(`invalid body field "service": ${SERVICE_RULE}`, { field: 'service', details: [{ field: 'service', message: SERVICE_RULE }] });
+}
+
 /** Creates a user; the token is returned here and never again. */
-export async function createUser(input: { name: string; role: Role; token?: string }): Promise<{ user: UserView; token: string }> {
+export async function createUser(input: {
+  name: string;
+  role: Role;
+  service?: string | undefined;
+  token?: string;
+}): Promise<{ user: UserView; token: string }> {
+  checkService(input.role, input.service);
   const token = input.token ?? generateToken();
   const now = nowIso();
   const user: User = {
     id: newId('usr'),
     name: input.name,
     role: input.role,
+    ...(input.service === undefined ? {} : { service: input.service }),
     token_hash: hashToken(token),
     token_hint: hintOf(token),
     created_at: now,
@@ -60,21 +74,33 @@ export async function createUser(input: { name: string; role: Role; token?: stri
   return { user: viewOf(user), token };
 }
 
-export type UserChange = { name?: string | undefined; role?: Role | undefined; rotate_token?: boolean | undefined };
+export type UserChange = { name?: string | undefined; role?: Role | undefined; service?: string | undefined; rotate_token?: boolean | undefined };
+
+/** The service the user has after `change`: a new role other than agent drops it. */
+function serviceAfter(before: User, change: UserChange): string | undefined {
+  const role = change.role ?? before.role;
+  if (change.service !== undefined) return change.service;
+  return role === 'agent' ? before.service : undefined;
+}
 
 /**
- * Renames, changes the role of, and/or rotates the token of a user. A rotated token is returned
+ * Renames, changes the role (and an agent's service) of, and/or rotates the token of a user. A rotated token is returned
  * once; the old one stops working at once. Retries a few times when a concurrent change wins.
  */
 export async function updateUser(id: string, change: UserChange): Promise<{ user: UserView; token?: string }> {
   for (let attempt = 0; ; attempt += 1) {
     const before = await store.getUser(id);
     if (!before) throw new NotFoundError(`user ${id} not found`);
+    const role = change.role ?? before.role;
+    const service = serviceAfter(before, change);
+    checkService(role, service);
     const token = change.rotate_token ? generateToken() : undefined;
+    const { service: _service, ...rest } = before;
     const after: User = {
-      ...before,
+      ...rest,
       name: change.name ?? before.name,
-      role: change.role ?? before.role,
+      role,
+      ...(service === undefined ? {} : { service }),
       ...(token ? { token_hash: hashToken(token), token_hint: hintOf(token) } : {}),
       updated_at: nowIso(),
       version: before.version + 1,

@@ -11,7 +11,7 @@ import { dynamo, isTransactionConditionFailed, queryAll } from '#shared/dynamo.j
  *
  *   user          pk = USER            sk = USER#<id>        → the user (list = one Query on pk)
  *   name guard    pk = USERNAME#<name> sk = USERNAME         → user_id (names are unique)
- *   token         pk = TOKEN#<sha256>  sk = TOKEN            → user_id, role (see shared/auth.ts)
+ *   token         pk = TOKEN#<sha256>  sk = TOKEN            → user_id, role, service (see shared/auth.ts)
  *   admin count   pk = META            sk = ADMINS           → count (guards the last admin)
  *
  * Every change is one transaction conditioned on the user's `version`, so concurrent updates
@@ -22,6 +22,8 @@ export const UserSchema = z.object({
   id: z.string(),
   name: z.string(),
   role: z.enum(ROLES),
+  /** Only for role `agent`: the one service its token may act for. */
+  service: z.string().optional(),
   token_hash: z.string(),
   token_hint: z.string(),
   created_at: z.string(),
@@ -77,9 +79,15 @@ function adminCountChange(delta: 1 | -1): TransactItem {
       };
 }
 
-const tokenPut = (user: User): TransactItem => ({
-  Put: { TableName: table(), Item: { ...tokenKey(user.token_hash), user_id: user.id, role: user.role }, ConditionExpression: 'attribute_not_exists(pk)' },
+/** The token item carries everything authentication needs, so checking a token stays one GetItem. */
+const tokenItem = (user: User) => ({
+  ...tokenKey(user.token_hash),
+  user_id: user.id,
+  role: user.role,
+  ...(user.service === undefined ? {} : { service: user.service }),
 });
+
+const tokenPut = (user: User): TransactItem => ({ Put: { TableName: table(), Item: tokenItem(user), ConditionExpression: 'attribute_not_exists(pk)' } });
 
 /** Creates a user with its name guard, token item and admin count in one transaction. */
 export async function insertUser(user: User): Promise<WriteOutcome> {
@@ -102,7 +110,7 @@ export async function insertUser(user: User): Promise<WriteOutcome> {
 
 /**
  * Replaces `before` with `after` (same id): moves the name guard when the name changes, the token
- * item when the token changes (or rewrites its role), and the admin count when the role crosses admin.
+ * item when the token changes (or rewrites its role and service), and the admin count when the role crosses admin.
  */
 export async function replaceUser(before: User, after: User): Promise<WriteOutcome> {
   const items: TransactItem[] = [
@@ -125,8 +133,8 @@ export async function replaceUser(before: User, after: User): Promise<WriteOutco
   if (before.token_hash !== after.token_hash) {
     items.push({ Delete: { TableName: table(), Key: tokenKey(before.token_hash) } });
     items.push(tokenPut(after));
-  } else if (before.role !== after.role) {
-    items.push({ Put: { TableName: table(), Item: { ...tokenKey(after.token_hash), user_id: after.id, role: after.role } } });
+  } else if (before.role !== after.role || before.service !== after.service) {
+    items.push({ Put: { TableName: table(), Item: tokenItem(after) } });
   }
   let adminIndex = -1;
   if (before.role === 'admin' && after.role !== 'admin') adminIndex = items.push(adminCountChange(-1)) - 1;

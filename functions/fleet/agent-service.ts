@@ -1,10 +1,11 @@
+import type { Caller } from '#shared/auth.js';
 import { config } from '#shared/config.js';
 import { ConflictError } from '#shared/errors.js';
 import { nowIso } from '#shared/ids.js';
 import { logger } from '#shared/observability.js';
 import { completeTask, failTask, heartbeatTask } from '#shared/workflows.js';
 import { waitForCommand } from './command-watch.js';
-import { CommandGoneError, InstanceNotFoundError } from './errors.js';
+import { CommandGoneError, InstanceNotFoundError, WrongServiceError } from './errors.js';
 import { finishInstance } from './instance-flow.js';
 import * as commands from './store/commands.js';
 import type { AgentCommand } from './store/commands.js';
@@ -13,9 +14,21 @@ import * as instances from './store/instances.js';
 import * as operations from './store/operations.js';
 import type { CommandRecord, InstanceRecord } from './store/records.js';
 
-/** The deploy agent's side of the API: registration, heartbeats, commands and their answers. */
+/**
+ * The deploy agent's side of the API: registration, heartbeats, commands and their answers. Each
+ * call names the service it acts for (in the body or query, or through its command); an `agent`
+ * caller may act only for the service its token is bound to, `admin` for any. The check comes
+ * before anything is read or written, so a refused call changes nothing.
+ */
 
-export async function register(r: Registration) {
+/** Refuses (403) a caller that may not act for `service`; `what` says what it tried, for the message. */
+export function assertActsFor(caller: Caller | undefined, service: string, what: string): void {
+  if (caller?.role === 'admin') return;
+  if (caller?.role !== 'agent' || caller.service !== service) throw new WrongServiceError(caller?.service, service, what);
+}
+
+export async function register(caller: Caller | undefined, r: Registration) {
+  assertActsFor(caller, r.service, `register instance ${r.instance_id}`);
   await instances.register(r, nowIso());
   return {
     heartbeat_interval_seconds: config.agent.heartbeatSeconds,
@@ -24,7 +37,8 @@ export async function register(r: Registration) {
   };
 }
 
-export async function heartbeat(service: string, instance: string, version: string, state: InstanceRecord['state']) {
+export async function heartbeat(caller: Caller | undefined, service: string, instance: string, version: string, state: InstanceRecord['state']) {
+  assertActsFor(caller, service, `heartbeat for instance ${instance}`);
   if (!(await instances.heartbeat(service, instance, version, state, nowIso()))) throw new InstanceNotFoundError([instance], service);
   return {};
 }
@@ -36,7 +50,8 @@ export async function heartbeat(service: string, instance: string, version: stri
 const POLL_REREAD_MS = 5000;
 
 /** Long poll for commands: answers at once when some are queued, else waits up to `wait` seconds. */
-export async function pollCommands(service: string, instance: string, waitSeconds: number): Promise<{ commands: AgentCommand[] }> {
+export async function pollCommands(caller: Caller | undefined, service: string, instance: string, waitSeconds: number): Promise<{ commands: AgentCommand[] }> {
+  assertActsFor(caller, service, `poll commands for instance ${instance}`);
   const deadline = Date.now() + Math.min(waitSeconds, config.agent.commandWaitSeconds) * 1000;
   for (;;) {
     const queued = await commands.queued(service, instance);
@@ -48,14 +63,16 @@ export async function pollCommands(service: string, instance: string, waitSecond
   }
 }
 
-async function liveCommand(id: string): Promise<CommandRecord> {
+/** The command, once the caller may answer it: its service must be the agent token's. */
+async function liveCommand(caller: Caller | undefined, id: string, what: string): Promise<CommandRecord> {
   const command = await commands.getCommand(id);
   if (!command) throw new CommandGoneError(id, 'unknown');
+  assertActsFor(caller, command.service, `${what} command ${id} for instance ${command.instance_id}`);
   return command;
 }
 
-export async function acknowledge(id: string) {
-  await commands.acknowledge(await liveCommand(id));
+export async function acknowledge(caller: Caller | undefined, id: string) {
+  await commands.acknowledge(await liveCommand(caller, id, 'acknowledge'));
   return {};
 }
 
@@ -63,8 +80,8 @@ const isDeadToken = (error: unknown) =>
   error instanceof Error && (error.name === 'TaskTimedOut' || error.name === 'InvalidToken' || error.name === 'TaskDoesNotExist');
 
 /** Progress while an agent works: becomes SendTaskHeartbeat; 410 when the task is no longer waiting. */
-export async function progress(id: string) {
-  const command = await liveCommand(id);
+export async function progress(caller: Caller | undefined, id: string) {
+  const command = await liveCommand(caller, id, 'report progress on');
   if (command.status === 'cancelled') throw new ConflictError(`command ${id} was cancelled: stop at the next safe point`);
   if (command.status !== 'queued' && command.status !== 'acked') throw new CommandGoneError(id, command.status);
   if (command.token) {
@@ -88,8 +105,8 @@ export type AgentResult = { status: 'completed' | 'failed' | 'cancelled'; versio
  * was cancelled and its execution stopped) the instance's final state is recorded here directly.
  * A second answer, or one for an attempt that already timed out, is 410 and changes nothing.
  */
-export async function result(id: string, answer: AgentResult) {
-  const command = await liveCommand(id);
+export async function result(caller: Caller | undefined, id: string, answer: AgentResult) {
+  const command = await liveCommand(caller, id, 'report the result of');
   if (command.type === 'cancel') {
     await commands.finish(id, 'done');
     return {};

@@ -8,6 +8,7 @@ export const CODES = {
   deployIdConflict: 40004,
   startFailed: 50001,
   invalidInput: 40000,
+  forbidden: 40300,
   operationNotFound: 40400,
   instanceBusy: 40900,
 } as const;
@@ -75,6 +76,23 @@ export class PackageUrlError extends ValidationError {
   override name = 'PackageUrlError';
   constructor(message: string) {
     super(message, { field: 'package_url', code: CODES.invalidInput });
+  }
+}
+
+/**
+ * An agent token is bound to one service (the `service` of its user): it may not register, heartbeat,
+ * poll or answer for instances of another. 403, and nothing is changed.
+ */
+export class WrongServiceError extends HttpError {
+  override name = 'WrongServiceError';
+  constructor(bound: string | undefined, service: string, what: string) {
+    super(
+      403,
+      bound === undefined
+        ? `this token is bound to no service; it may not ${what} (use an agent token, or admin)`
+        : `this agent token is bound to service ${bound}; it may not ${what} of service ${service}`,
+      { code: CODES.forbidden },
+    );
   }
 }
 

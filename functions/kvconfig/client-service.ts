@@ -89,11 +89,15 @@ export class PollTimeoutError extends HttpError {
 
 /**
  * Waits until the namespace's latest release differs from `releaseKey` and returns it; answers at
- * once when the client's key is already stale, and throws PollTimeoutError after `timeoutSeconds`.
+ * once when the client's key is already stale, 404 at once when the namespace was never released,
+ * and throws PollTimeoutError after `timeoutSeconds`.
  */
 export async function waitForChange(p: NamespacePath, releaseKey: string, timeoutSeconds: number): Promise<{ releaseKey: string }> {
   const ns = await requireNamespace(p, false);
-  if (ns.latest_release_id && ns.latest_release_id !== releaseKey) return { releaseKey: ns.latest_release_id };
+  // As `configs` does: there is nothing to wait for a change of, and a client holding a poll open
+  // for the whole timeout would only learn that later.
+  if (!ns.latest_release_id) throw new NeverReleasedError(p.namespace);
+  if (ns.latest_release_id !== releaseKey) return { releaseKey: ns.latest_release_id };
   return new Promise((done, fail) => {
     const timer = setTimeout(() => {
       stop();

@@ -37,3 +37,16 @@ export class NeverReleasedError extends NotFoundError {
     super(`release not found: namespace ${namespace} has never been released`);
   }
 }
+
+/**
+ * 409: other publishes or rollbacks of the namespace kept committing first for the whole time a
+ * release may wait. Nothing was written; the client should send the same request again.
+ */
+export class ReleaseContendedError extends ConflictError {
+  override name = 'ReleaseContendedError';
+  constructor(namespace: string, budgetMs: number, attempts: number) {
+    super(
+      `namespace ${namespace} is busy: other releases kept committing first for ${budgetMs / 1000} s (${attempts} attempts); nothing was released, retry the request`,
+    );
+  }
+}

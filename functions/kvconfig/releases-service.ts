@@ -4,6 +4,8 @@ import { ConfigNotFoundError, NeverReleasedError } from './errors.js';
 import { requireNamespace } from './hierarchy-service.js';
 import type { NamespacePath } from './keys.js';
 import { makeReleaseId, seqOfReleaseId } from './release-id.js';
+import type { Attempt } from './release-turns.js';
+import { inTurn } from './release-turns.js';
 import { allPointers, readValues } from './store/items.js';
 import type { ManifestEntry, NamespaceRecord, ReleaseRecord } from './store/records.js';
 import * as releases from './store/releases.js';
@@ -37,11 +39,10 @@ const view = (p: NamespacePath, r: ReleaseRecord): ReleaseView => ({
 /** `yyyyMMddHHmmss` in UTC, for generated release names. */
 const stamp = (iso: string) => iso.replace(/[-:TZ]/g, '').slice(0, 14);
 
-const MAX_ATTEMPTS = 20;
-
 /**
- * Commits a new release whose manifest `entriesOf` computes from the namespace as read. Retries when
- * another publish or rollback commits first, so concurrent publishes form a total order.
+ * Commits a new release whose manifest `entriesOf` computes from the namespace as read. Writers of
+ * one namespace take turns (`inTurn`): each gets its release, in order, or a 409 telling it to retry
+ * once its time budget is spent, so concurrent publishes form a total order and none answers 500.
  */
 async function commit(
   p: NamespacePath,
@@ -49,31 +50,35 @@ async function commit(
   action: 'publish' | 'rollback',
   entriesOf: (ns: NamespaceRecord) => Promise<ManifestEntry[]>,
 ): Promise<ReleaseView> {
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
-    const ns = await requireNamespace(p);
-    const entries = await entriesOf(ns);
-    const at = new Date();
-    const time = nowIso(at);
-    const seq = ns.latest_seq + 1;
-    const releaseId = makeReleaseId(seq, at);
-    const chunkCount = await releases.writeManifest(ns.uid, releaseId, entries);
-    const record: ReleaseRecord = {
-      seq,
-      release_id: releaseId,
-      release_name: meta.name(ns, time),
-      release_time: time,
-      operator: meta.operator,
-      comment: meta.comment,
-      item_count: entries.length,
-      chunk_count: chunkCount,
-    };
-    const outcome = await releases.commitRelease(p, ns.uid, ns.latest_seq, record, action);
-    if (outcome === 'committed') return view(p, record);
-    await releases.deleteManifest(ns.uid, releaseId, chunkCount);
-    if (outcome === 'no-namespace') throw new ConfigNotFoundError('namespace', p.namespace);
-    await new Promise((r) => setTimeout(r, Math.random() * 10 * (attempt + 1)));
-  }
-  throw new InternalError(`could not ${action}: ${MAX_ATTEMPTS} concurrent releases won the race; retry`);
+  const turnKey = `${p.env}/${p.app}/${p.cluster}/${p.namespace}`;
+  return inTurn(
+    turnKey,
+    async (): Promise<Attempt<ReleaseView>> => {
+      const ns = await requireNamespace(p);
+      const entries = await entriesOf(ns);
+      const at = new Date();
+      const time = nowIso(at);
+      const seq = ns.latest_seq + 1;
+      const releaseId = makeReleaseId(seq, at);
+      const chunkCount = await releases.writeManifest(ns.uid, releaseId, entries);
+      const record: ReleaseRecord = {
+        seq,
+        release_id: releaseId,
+        release_name: meta.name(ns, time),
+        release_time: time,
+        operator: meta.operator,
+        comment: meta.comment,
+        item_count: entries.length,
+        chunk_count: chunkCount,
+      };
+      const outcome = await releases.commitRelease(p, ns.uid, ns.latest_seq, record, action);
+      if (outcome === 'committed') return { committed: view(p, record) };
+      await releases.deleteManifest(ns.uid, releaseId, chunkCount);
+      if (outcome === 'no-namespace') throw new ConfigNotFoundError('namespace', p.namespace);
+      return 'lost';
+    },
+    { what: p.namespace },
+  );
 }
 
 /** Publishes the namespace's current items as a new immutable release. */

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { boolParam, intParam, NameSchema } from '#shared/validation.js';
+import { boolParam, intParam, multiLine, NameSchema, pathValueProblem, singleLine } from '#shared/validation.js';
 import type { NamespacePath } from './keys.js';
 
 /**
@@ -13,12 +13,16 @@ export const AppPathSchema = EnvPathSchema.extend({ app_name: NameSchema });
 export const ClusterPathSchema = AppPathSchema.extend({ cluster_name: NameSchema });
 export const NamespacePathSchema = ClusterPathSchema.extend({ namespace_name: NameSchema });
 
-/** Item keys: 1–256 characters, no control characters. */
+/**
+ * Item keys: 1–256 characters, no control characters, and no `.` or `..` between slashes — a key is
+ * also a path value (`…/items/{key}`), where those are refused as traversal attempts.
+ */
 export const ItemKeySchema = z
   .string()
   .min(1, 'must not be empty')
   .max(256, 'must be at most 256 characters')
-  .regex(/^[^\p{Cc}]+$/u, 'must not contain control characters');
+  .regex(/^[^\p{Cc}]+$/u, 'must not contain control characters')
+  .refine((v) => pathValueProblem(v) === undefined, 'must not have "." or ".." between slashes');
 export const ItemPathSchema = NamespacePathSchema.extend({ key: ItemKeySchema });
 export const ReleasePathSchema = NamespacePathSchema.extend({ release_id: z.string().max(64, 'must be at most 64 characters') });
 
@@ -39,7 +43,8 @@ export function pageQuery(defaultSize: number, maxSize: number) {
 
 export const ForceQuerySchema = z.object({ force: boolParam(false) });
 
-export const DescriptionSchema = z.string().max(1024, 'must be at most 1024 characters');
+/** Descriptions and release comments: free text, line breaks and tabs allowed. */
+export const DescriptionSchema = multiLine(z.string().max(1024, 'must be at most 1024 characters'));
 
 /** Accepts the document's snake_case field and its camelCase twin (`app_name` / `appName`). */
 export function eitherCase<S extends z.ZodType>(snake: string, camel: string, schema: S) {
@@ -53,4 +58,4 @@ export function eitherCase<S extends z.ZodType>(snake: string, camel: string, sc
 }
 
 /** Operator names in release bodies: who published, for audit and display. */
-export const OperatorSchema = z.string().min(1, 'must not be empty').max(64, 'must be at most 64 characters');
+export const OperatorSchema = singleLine(z.string().min(1, 'must not be empty').max(64, 'must be at most 64 characters'));

@@ -9,32 +9,47 @@ import { headerValue } from './headers.js';
  * Bearer tokens. A token is shown once, at creation or rotation; only its SHA-256 is stored, as the
  * key of a token item in the platform table:
  *
- *   pk = TOKEN#<sha256 hex>   sk = TOKEN   → user_id, role
+ *   pk = TOKEN#<sha256 hex>   sk = TOKEN   → user_id, role, service (agent tokens only)
  *
  * Authentication is then one GetItem by key, whatever the number of users. (Tokens carry 256 bits
  * of randomness, so an unsalted fast hash is enough: there is nothing to brute-force.)
  */
-export const ROLES = ['admin', 'operator', 'viewer', 'config-client'] as const;
+export const ROLES = ['admin', 'operator', 'viewer', 'config-client', 'agent'] as const;
 export type Role = (typeof ROLES)[number];
 
 /**
- * Who may call a route. `public` needs no token; otherwise the caller's role must be at least the
- * one named (CONTRACTS.md: admin ⊃ operator ⊃ viewer ⊃ config-client for the routes each may use).
+ * Who may call a route. `public` needs no token; otherwise the caller's role must allow the one
+ * named (see `allows`).
  */
 export type Access = 'public' | Role;
 
-const ROLE_RANK: Record<Role, number> = { 'config-client': 0, viewer: 1, operator: 2, admin: 3 };
+/**
+ * The chain CONTRACTS.md describes: admin ⊃ operator ⊃ viewer ⊃ config-client. `agent` is on no
+ * chain: a deploy agent's token runs on every instance, so it may call the agent routes and nothing
+ * else (not even reads), and only `admin` (which may call everything) shares those routes with it.
+ */
+const CHAIN_RANK = { 'config-client': 0, viewer: 1, operator: 2, admin: 3 } as const satisfies Partial<Record<Role, number>>;
 
 /** Whether a caller with `role` may use a route that requires `access`. */
 export function allows(access: Access, role: Role | undefined): boolean {
   if (access === 'public') return true;
   if (role === undefined) return false;
-  return ROLE_RANK[role] >= ROLE_RANK[access];
+  if (role === 'admin') return true;
+  if (access === 'agent' || role === 'agent') return access === role;
+  return CHAIN_RANK[role] >= CHAIN_RANK[access];
+}
+
+/** Why `role` may not use a route that requires `access`, in words a person can act on. */
+export function refusal(access: Exclude<Access, 'public'>, role: Role): string {
+  if (role === 'agent') return 'an agent token may call only the /v1/agent/* routes';
+  if (access === 'agent') return 'only agent tokens (and admin) may call the deploy agent routes; create a user with role agent for the agent';
+  return `it needs ${access} or higher`;
 }
 
 export const TOKEN_PREFIX = 'cpt_';
 
-export type Caller = Readonly<{ userId: string; role: Role }>;
+/** An authenticated caller; `service` is the one service an `agent` token is bound to. */
+export type Caller = Readonly<{ userId: string; role: Role; service?: string }>;
 
 export function generateToken(): string {
   return TOKEN_PREFIX + randomBytes(32).toString('base64url');
@@ -48,7 +63,7 @@ export function tokenKey(hash: string): { pk: string; sk: string } {
   return { pk: `TOKEN#${hash}`, sk: 'TOKEN' };
 }
 
-const TokenItemSchema = z.object({ user_id: z.string(), role: z.enum(ROLES) });
+const TokenItemSchema = z.object({ user_id: z.string(), role: z.enum(ROLES), service: z.string().optional() });
 
 /** Reads the `Authorization: Bearer` header; undefined when absent or malformed. */
 export function bearerToken(headers: Record<string, string | undefined> | null): string | undefined {
@@ -81,7 +96,7 @@ export async function callerForToken(token: string): Promise<Caller | undefined>
     return undefined;
   }
   const parsed = TokenItemSchema.parse(Item);
-  const caller = { userId: parsed.user_id, role: parsed.role };
+  const caller: Caller = { userId: parsed.user_id, role: parsed.role, ...(parsed.service === undefined ? {} : { service: parsed.service }) };
   if (config.authCacheSeconds > 0) {
     if (known.size > 10_000) known.clear();
     known.set(hash, { caller, until: Date.now() + config.authCacheSeconds * 1000 });

@@ -68,6 +68,22 @@ export class ConflictError extends HttpError {
   }
 }
 
+/** 414: the request line is longer than API Gateway takes (the path and query string). */
+export class UriTooLongError extends HttpError {
+  override name = 'UriTooLongError';
+  constructor(message: string) {
+    super(414, message);
+  }
+}
+
+/** 431: the request line and headers together are larger than API Gateway takes. */
+export class HeadersTooLargeError extends HttpError {
+  override name = 'HeadersTooLargeError';
+  constructor(message: string) {
+    super(431, message);
+  }
+}
+
 export class ServiceUnavailableError extends HttpError {
   override name = 'ServiceUnavailableError';
   constructor(message: string, options: { details?: unknown; cause?: unknown } = {}) {

@@ -48,6 +48,8 @@ const HELM_CODES: Record<number, string> = {
   404: 'not_found',
   405: 'method_not_allowed',
   409: 'conflict',
+  414: 'uri_too_long',
+  431: 'request_header_fields_too_large',
   500: 'internal_server_error',
   503: 'service_unavailable',
 };
@@ -59,6 +61,8 @@ const APPSTORE_CODES: Record<number, string> = {
   404: 'Route.NotFound',
   405: 'Route.MethodNotAllowed',
   409: 'Operation.Conflict',
+  414: 'Param.Invalid',
+  431: 'Param.Invalid',
   500: 'SystemError',
   503: 'SystemError',
 };
@@ -97,8 +101,13 @@ export function renderError(family: Family, error: unknown): ProxyResult {
   return { statusCode: family === 'appstore' ? 404 : status, headers, body: JSON.stringify(body) };
 }
 
-/** The family of a path, for requests that match no route (404/405 need an envelope too). */
-export function familyOfPath(path: string): Family {
+/**
+ * The family of a path, for requests that match no route (404/405 need an envelope too). Chosen
+ * from the path alone: a query string or fragment is cut off first, so `/v1/stats?x=1` is still a
+ * release-system path even when a caller passes a raw request target.
+ */
+export function familyOfPath(target: string): Family {
+  const path = target.split(/[?#]/, 1)[0] ?? '';
   if (path.startsWith('/api/v1/')) return 'kvconfig';
   if (/^\/App(Install|Status|List)(\/|$)/.test(path)) return 'appstore';
   if (/^\/v1\/(deploy|service|instance|rollback|stats|health|agent)(\/|$)/.test(path)) return 'release';

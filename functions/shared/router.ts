@@ -3,6 +3,7 @@ import { ROUTES } from '#functions/routes.js';
 import { MethodNotAllowedError, NotFoundError, ValidationError } from './errors.js';
 import type { ProxyResult } from './families.js';
 import { familyOfPath, renderError } from './families.js';
+import { pathValueProblem } from './validation.js';
 
 /** A route table compiled for matching request paths the way API Gateway does. */
 export type Match = { route: Route; pathParameters: Record<string, string> };
@@ -14,7 +15,8 @@ type Compiled = { route: Route; segments: string[] };
 
 /**
  * Splits and decodes a request path. Encoded slashes stay inside their segment (as in API Gateway);
- * `.`/`..` segments and undecodable escapes are refused, so no handler sees a traversal attempt.
+ * traversal segments (`..`, `..%2F..`), control characters and undecodable escapes are refused, so
+ * no handler sees a traversal attempt.
  */
 export function splitPath(path: string): string[] | { error: string } {
   const raw = path.split('/').slice(1);
@@ -27,7 +29,8 @@ export function splitPath(path: string): string[] | { error: string } {
     } catch {
       return { error: `path segment "${part}" is not valid percent-encoding` };
     }
-    if (decoded === '.' || decoded === '..' || decoded.includes('\0')) return { error: 'path traversal segments are not allowed' };
+    const problem = pathValueProblem(decoded);
+    if (problem) return { error: problem };
     segments.push(decoded);
   }
   return segments;

@@ -18,7 +18,14 @@ export async function until<T>(read: () => Promise<T>, done: (value: T) => boole
   return last;
 }
 
-/** A fleet of real agent processes of one service, registered with the API. */
+/** A token of a new `agent` user bound to `service` (POST /admin/users), as an operator gives an agent its token. */
+export async function createAgentToken(rt: TestRuntime, service: string, name = `agent-${service}`): Promise<string> {
+  const reply = await rt.call('POST', '/admin/users', { body: { name, role: 'agent', service } });
+  expect(reply.status, reply.text).toBe(201);
+  return reply.body.data.token as string;
+}
+
+/** A fleet of real agent processes of one service, registered with the API with an agent token of that service. */
 export async function startFleet(
   rt: TestRuntime,
   pkg: PackageServer,
@@ -26,7 +33,7 @@ export async function startFleet(
   count: number,
   version = 'v1.0.0',
 ): Promise<{ agents: SpawnedAgent[]; token: string; ids: string[] }> {
-  const token = (await rt.call('POST', '/admin/users', { body: { name: `agent-${service}`, role: 'operator' } })).body.data.token as string;
+  const token = await createAgentToken(rt, service);
   const ids = Array.from({ length: count }, (_, i) => `${service}-${i + 1}`);
   const agents = await Promise.all(
     ids.map((instance, i) =>

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestRuntime } from '../helpers/runtime.js';
 import { startTestRuntime } from '../helpers/runtime.js';
+import { seqOfReleaseId } from '../../functions/kvconfig/release-id.js';
 import { createNamespace } from './helpers.js';
 
 let rt: TestRuntime;
@@ -49,6 +50,28 @@ describe('concurrent writers', () => {
       const release = await rt.call('GET', `${p.releases}/${id}`);
       expect(release.body.data.items).toEqual([{ key: 'a', value: '1' }]);
     }
+  });
+
+  it('gives each of 60 concurrent publishes its release in order, or a 409 that says to retry', async () => {
+    const p = await createNamespace(rt, 'dev', 'stampede');
+    await rt.call('POST', p.items, { body: { key: 'a', value: '1' } });
+    const replies = await Promise.all(Array.from({ length: 60 }, (_, i) => rt.call('POST', p.releases, { body: { operator: `op${i}` } })));
+    for (const reply of replies) {
+      expect([200, 409], reply.text).toContain(reply.status);
+      if (reply.status === 409) expect(reply.body).toMatchObject({ code: 409, data: null, message: expect.stringContaining('retry') });
+    }
+    const won = replies.filter((r) => r.status === 200).map((r) => r.body.data.release_id as string);
+    expect(won.length).toBeGreaterThan(0);
+    expect(new Set(won).size).toBe(won.length);
+    const list = await rt.call('GET', `${p.releases}?sort=release_time,asc&size=100`);
+    const listed = list.body.data.releases.map((r: { release_id: string }) => r.release_id);
+    expect(list.body.data.total).toBe(won.length);
+    expect([...listed].sort()).toEqual([...won].sort());
+    // Release ids carry their sequence number: the list is the commit order, with no gap or repeat.
+    expect(listed.map((id: string) => seqOfReleaseId(id))).toEqual(listed.map((_: string, i: number) => i + 1));
+    const operators = list.body.data.releases.map((r: { operator: string }) => r.operator);
+    expect(new Set(operators).size).toBe(won.length);
+    expect((await rt.call('GET', p.configs)).body.data.releaseKey).toBe(listed.at(-1));
   });
 
   it('puts items set during a publish wholly in that release or the next', async () => {

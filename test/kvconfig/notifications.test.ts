@@ -63,4 +63,14 @@ describe('notifications long poll', () => {
     const missing = await rt.call('GET', '/api/v1/envs/pro/apps/app123/clusters/default/namespaces/nope/notifications?releaseKey=x', { token: clientToken });
     expect(missing.body).toEqual({ code: 404, message: 'namespace not found: nope', data: null });
   });
+
+  it('answers 404 at once, as configs does, for a namespace that was never released', async () => {
+    const fresh = await createNamespace(rt, 'pro', 'app123', 'default', 'unreleased');
+    const configs = await rt.call('GET', fresh.configs, { token: clientToken });
+    expect(configs.status).toBe(404);
+    // A 90 s timeout: the test's own timeout fails first if the server waits.
+    const reply = await rt.call('GET', `${fresh.notifications}?releaseKey=x&timeout=90`, { token: clientToken });
+    expect(reply.status).toBe(404);
+    expect(reply.body).toEqual(configs.body);
+  }, 20_000);
 });

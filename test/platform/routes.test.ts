@@ -80,6 +80,6 @@ describe('handler modules and the OpenAPI document', () => {
       paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties: Record<string, unknown> } }> } }>>;
     };
     const body = doc.paths['/admin/users']?.post?.requestBody?.content['application/json']?.schema;
-    expect(Object.keys(body?.properties ?? {})).toEqual(['name', 'role']);
+    expect(Object.keys(body?.properties ?? {})).toEqual(['name', 'role', 'service']);
   });
 });

@@ -12,6 +12,9 @@ beforeAll(async () => {
     expect(created.status).toBe(201);
     tokens[role] = created.body.data.token;
   }
+  const agent = await rt.call('POST', '/admin/users', { body: { name: 'matrix-agent', role: 'agent', service: 'orders' } });
+  expect(agent.status).toBe(201);
+  tokens.agent = agent.body.data.token;
   tokens.admin = rt.adminToken;
 });
 afterAll(() => rt.close());
@@ -25,7 +28,7 @@ describe('/admin/users auth matrix', () => {
     ['DELETE', (id) => `/admin/users/${id}`],
   ];
 
-  for (const role of ['operator', 'viewer', 'config-client']) {
+  for (const role of ['operator', 'viewer', 'config-client', 'agent']) {
     for (const [method, path, body] of requests) {
       it(`returns 403 in the helm envelope when a ${role} calls ${method} ${path(':id')}`, async () => {
         const reply = await rt.call(method, path('usr-x'), { token: tokens[role] ?? '', body });
@@ -148,6 +151,61 @@ describe('user validation and conflicts', () => {
     expect(reply.body.pagination.total).toBeGreaterThan(2);
     expect((await rt.call('GET', '/admin/users?page=0')).status).toBe(400);
     expect((await rt.call('GET', '/admin/users?page_size=1000')).status).toBe(400);
+  });
+});
+
+describe('agent users and their service', () => {
+  it('creates an agent user bound to its service and shows the service', async () => {
+    const created = await rt.call('POST', '/admin/users', { body: { name: 'agent-cart', role: 'agent', service: 'cart' } });
+    expect(created.status, created.text).toBe(201);
+    expect(created.body.data).toMatchObject({ name: 'agent-cart', role: 'agent', service: 'cart' });
+    expect(created.body.data.token).toMatch(/^cpt_/);
+    expect((await rt.call('GET', `/admin/users/${created.body.data.id}`)).body.data).toMatchObject({ role: 'agent', service: 'cart' });
+  });
+
+  it('returns 400 naming service when an agent user has none', async () => {
+    const reply = await rt.call('POST', '/admin/users', { body: { name: 'agent-nowhere', role: 'agent' } });
+    expect(reply.status).toBe(400);
+    expect(reply.body).toMatchObject({ success: false, error: { code: 'validation_failed', details: [{ field: 'service' }] } });
+    expect(reply.body.error.message).toContain('"service"');
+    expect((await rt.call('GET', '/admin/users?page_size=100')).body.data.map((u: { name: string }) => u.name)).not.toContain('agent-nowhere');
+  });
+
+  it('returns 400 naming service when another role is given one', async () => {
+    for (const role of ['admin', 'operator', 'viewer', 'config-client']) {
+      const reply = await rt.call('POST', '/admin/users', { body: { name: `svc-${role}`, role, service: 'cart' } });
+      expect(reply.status, role).toBe(400);
+      expect(reply.body.error.message).toContain('"service"');
+    }
+  });
+
+  it('returns 400 for a service that is not a service name', async () => {
+    const reply = await rt.call('POST', '/admin/users', { body: { name: 'agent-bad', role: 'agent', service: '../etc' } });
+    expect(reply.status).toBe(400);
+    expect(reply.body.error.message).toContain('service');
+  });
+
+  it('checks service against the role an update leaves the user with', async () => {
+    const viewer = await rt.call('POST', '/admin/users', { body: { name: 'becomes-agent', role: 'viewer' } });
+    const id = viewer.body.data.id as string;
+    const noService = await rt.call('PUT', `/admin/users/${id}`, { body: { role: 'agent' } });
+    expect(noService.status).toBe(400);
+    expect(noService.body.error).toMatchObject({ code: 'validation_failed', details: [{ field: 'service' }] });
+    expect((await rt.call('PUT', `/admin/users/${id}`, { body: { service: 'cart' } })).status).toBe(400);
+    const promoted = await rt.call('PUT', `/admin/users/${id}`, { body: { role: 'agent', service: 'cart' } });
+    expect(promoted.status, promoted.text).toBe(200);
+    expect(promoted.body.data).toMatchObject({ role: 'agent', service: 'cart' });
+    // Moved to another service: its token now acts for that one only.
+    expect((await rt.call('PUT', `/admin/users/${id}`, { body: { service: 'orders' } })).body.data).toMatchObject({ role: 'agent', service: 'orders' });
+    const token = viewer.body.data.token as string;
+    const register = (service: string) => rt.call('POST', '/v1/agent/register', { token, body: { service, instance_id: `${service}-moved` } });
+    expect((await register('cart')).status).toBe(403);
+    expect((await register('orders')).status).toBe(200);
+    // Leaving the agent role drops the service.
+    const demoted = await rt.call('PUT', `/admin/users/${id}`, { body: { role: 'viewer' } });
+    expect(demoted.status).toBe(200);
+    expect(demoted.body.data).not.toHaveProperty('service');
+    expect((await rt.call('PUT', `/admin/users/${id}`, { body: { role: 'viewer', service: 'cart' } })).status).toBe(400);
   });
 });
 

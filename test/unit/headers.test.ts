@@ -15,7 +15,7 @@ describe('headerValue', () => {
 
   it('reads a header named constructor or __proto__ as plain data', () => {
     const headers: Record<string, string> = Object.create(null) as Record<string, string>;
-    headers.constructor = 'c';
+    Object.defineProperty(headers, 'constructor', { value: 'c', enumerable: true });
     Object.defineProperty(headers, '__proto__', { value: 'p', enumerable: true });
     expect(headerValue(headers, 'Constructor')).toBe('c');
     expect(headerValue(headers, '__proto__')).toBe('p');

@@ -1,7 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { Route } from '#shared/route.js';
-import { allows } from '#shared/auth.js';
+import { allows, refusal } from '#shared/auth.js';
 import type { Caller } from '../auth.js';
 import { bearerToken, callerForToken } from '../auth.js';
 import { ForbiddenError, UnauthorizedError } from '../errors.js';
@@ -21,7 +21,7 @@ export function authenticate(): MiddlewareObj<AuthenticatedEvent> {
     const caller = await callerForToken(token);
     if (!caller) throw new UnauthorizedError('invalid or revoked bearer token');
     if (!allows(current.access, caller.role)) {
-      throw new ForbiddenError(`role ${caller.role} may not ${current.method} ${current.path}; it needs ${current.access} or higher`);
+      throw new ForbiddenError(`role ${caller.role} may not ${current.method} ${current.path}: ${refusal(current.access, caller.role)}`);
     }
     request.event.caller = caller;
   };

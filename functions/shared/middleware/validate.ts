@@ -2,6 +2,7 @@ import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { z } from 'zod';
 import { ValidationError } from '../errors.js';
+import { pathValueProblem } from '../validation.js';
 
 export type RequestSchemas = Readonly<{ body?: z.ZodType; query?: z.ZodType; path?: z.ZodType }>;
 
@@ -34,6 +35,12 @@ export function validate(schemas: RequestSchemas): MiddlewareObj<ValidatedEvent>
     const { event } = request;
     if (schemas.body && event.parsedBody === undefined) {
       throw new ValidationError('request body is required (application/json)', { field: 'body' });
+    }
+    // In AWS, API Gateway matches the route and hands over decoded values, so the check the local
+    // router makes on the path is made again here, for every route.
+    for (const [name, value] of Object.entries(event.pathParameters ?? {})) {
+      const problem = value === undefined ? undefined : pathValueProblem(value);
+      if (problem) throw new ValidationError(`invalid path field "${name}": ${problem}`, { field: name });
     }
     event.validated = {
       path: parsePart('path', schemas.path, event.pathParameters ?? {}),
