@@ -73,6 +73,21 @@ describe('npm start', () => {
     }
   }, 120_000);
 
+  it('warns in one line when HOST is not a loopback address', async () => {
+    const port = await freePort();
+    const holder: Server = createServer();
+    await new Promise<void>((done) => holder.listen(port, '0.0.0.0', done));
+    try {
+      const started = npmStart({ PORT: String(port), HOST: '0.0.0.0' });
+      expect(await started.exited).toBe(1);
+      const warnings = started.output.stderr.split('\n').filter((line) => line.startsWith('warning: HOST='));
+      expect(warnings).toEqual([`warning: HOST=0.0.0.0 is not a loopback address: anyone who can reach port ${port} can call the API (tokens still apply)`]);
+      expect(started.output.stderr).toContain(`npm start: port ${port} is in use (on 0.0.0.0)`);
+    } finally {
+      holder.close();
+    }
+  }, 120_000);
+
   it('stops DynamoDB Local when it gets SIGTERM', async () => {
     const port = await freePort();
     const started = npmStart({ PORT: String(port) });
