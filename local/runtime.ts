@@ -7,6 +7,9 @@ import type { LocalDynamo } from './dynamodb.js';
 import { createGateway } from './gateway.js';
 import type { LocalEndpoint } from './gateway.js';
 import { ensureHelmBinary } from './helm-binary.js';
+import { PortInUseError } from './errors.js';
+import { generateLocalCredentials, localAccessGuard } from './local-auth.js';
+import type { LocalCredentials } from './local-auth.js';
 import { answerClientError, NODE_MAX_HEADER_BYTES } from './request-limits.js';
 import type { WrapHandler } from './workflows-host.js';
 import { startWorkflows } from './workflows-host.js';
@@ -40,6 +43,12 @@ export type Runtime = Readonly<{
   port: number;
   /** A token generated for the first admin, when one was generated (printed once by `npm start`). */
   generatedAdminToken: string | undefined;
+  /** What the admin bootstrap did, in one line (`npm start` prints it). */
+  adminBootstrap: string;
+  /** The credentials the functions' SFN client signs `/local/sfn` requests with. */
+  localCredentials: LocalCredentials;
+  /** The DynamoDB Local process this runtime started, if it started one. */
+  dynamodbPid: number | undefined;
   tables: Record<string, string>;
   dynamodbEndpoint: string;
   close: () => Promise<void>;
@@ -63,17 +72,28 @@ function capacityEndpoint(counter: { read: number; write: number }, requests: Ma
 const ROOT = resolve(new URL('..', import.meta.url).pathname);
 
 /**
+ * One set per process, not per start: the functions' SFN client reads its credentials once, when
+ * its module is first imported, and a test may start the runtime twice in one process.
+ */
+const LOCAL_CREDENTIALS = generateLocalCredentials();
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((done, fail) => {
+    const onError = (error: NodeJS.ErrnoException) => fail(error.code === 'EADDRINUSE' ? new PortInUseError(port, host, { cause: error }) : error);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      done();
+    });
+  });
+}
+
+/**
  * Brings the local cloud up: DynamoDB Local with the CDK's table definitions, the helm binary, the
  * gateway on `port`, and the first admin. Sets the environment the functions' config module reads
  * before any handler module is imported — the same variables the CDK stack sets in AWS.
  */
 export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
-  let dynamo: LocalDynamo | undefined;
-  const dynamodbEndpoint =
-    options.dynamodbEndpoint ?? (dynamo = await startDynamoDbLocal(options.dataDir ? { dataDir: join(options.dataDir, 'dynamodb') } : {})).endpoint;
-  const tables = await ensureTables(dynamodbEndpoint, options.tablePrefix ?? '');
-  const helm = ensureHelmBinary(join(ROOT, 'node_modules', '.cache', 'control-plane'));
-
   // Until the first admin exists and the workflows are recovered, every request is answered 503:
   // `/ready` must not say Ready before a client can use the API.
   const ready: { handle?: (req: IncomingMessage, res: ServerResponse) => void } = {};
@@ -83,10 +103,45 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     res.end(JSON.stringify({ status: 'NotReady', failed: [{ dependency: 'startup', reason: 'the local cloud is starting' }] }));
   });
   server.on('clientError', answerClientError);
-  await new Promise<void>((done) => server.listen(options.port ?? 8080, options.host ?? '127.0.0.1', done));
-  const address = server.address();
+  const host = options.host ?? '127.0.0.1';
+  // Listen first: a port in use is found before anything (DynamoDB Local's Java) is started.
+  await listen(server, options.port ?? 8080, host);
+  const started: Started = { server };
+  try {
+    return await bringUp(options, started, host, ready);
+  } catch (error) {
+    // Whatever failed, nothing this start began may outlive it.
+    await closeAll(started).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** What a start has brought up so far, so a failed start can take it down again. */
+type Started = { server: Server; dynamo?: LocalDynamo; runner?: { close: () => Promise<void> } };
+
+async function closeAll(started: Started): Promise<void> {
+  try {
+    await started.runner?.close();
+    started.server.closeAllConnections();
+    await new Promise<void>((done) => started.server.close(() => done()));
+  } finally {
+    await started.dynamo?.stop();
+  }
+}
+
+async function bringUp(
+  options: RuntimeOptions,
+  started: Started,
+  host: string,
+  ready: { handle?: (req: IncomingMessage, res: ServerResponse) => void },
+): Promise<Runtime> {
+  if (!options.dynamodbEndpoint) started.dynamo = await startDynamoDbLocal(options.dataDir ? { dataDir: join(options.dataDir, 'dynamodb') } : {});
+  const dynamodbEndpoint = options.dynamodbEndpoint ?? started.dynamo?.endpoint ?? '';
+  const tables = await ensureTables(dynamodbEndpoint, options.tablePrefix ?? '');
+  const helm = ensureHelmBinary(join(ROOT, 'node_modules', '.cache', 'control-plane'));
+  const address = started.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
   const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
   Object.assign(process.env, {
@@ -106,6 +161,9 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     AGENT_COMMAND_WAIT_SECONDS: '20',
     AGENT_POLL_INTERVAL_SECONDS: '1',
     AGENT_HEARTBEAT_SECONDS: String(options.agentHeartbeatSeconds ?? 10),
+    // What the functions' SFN client signs with, as Lambda's role credentials are in AWS.
+    LOCAL_SFN_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    LOCAL_SFN_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     ...(options.packageCaFile ? { PACKAGE_CA_FILE: options.packageCaFile } : {}),
     ...(options.kubeconfig ? { KUBECONFIG: options.kubeconfig } : {}),
   });
@@ -115,31 +173,38 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     ...(options.statemachinesDir ? { statemachinesDir: options.statemachinesDir } : {}),
     ...(options.wrapHandler ? { wrapHandler: options.wrapHandler } : {}),
   });
+  started.runner = workflows.runner;
   process.env.SFN_ENDPOINT = `${url}/local/sfn`;
   process.env.STATE_MACHINES = JSON.stringify(workflows.stateMachines);
   const { consumedCapacity } = await import('../functions/shared/dynamo.js');
+  const { bearerToken, callerForToken } = await import('../functions/shared/auth.js');
   const requestCounts = new Map<string, number>();
-  const gateway = createGateway({ localEndpoints: [...workflows.endpoints, capacityEndpoint(consumedCapacity, requestCounts)], requestCounts });
+  const gateway = createGateway({
+    localEndpoints: [
+      localAccessGuard(LOCAL_CREDENTIALS, callerForToken, bearerToken),
+      ...workflows.endpoints,
+      capacityEndpoint(consumedCapacity, requestCounts),
+    ],
+    requestCounts,
+  });
 
   // Executions that were running when the last process stopped end FAILED with the reason, and
   // their operations are told so through the same execution-status event as in AWS.
   await workflows.runner.recover();
 
-  const { bootstrapAdmin } = await import('../functions/admin/users-service.js');
-  const { generated } = await bootstrapAdmin(options.adminToken);
+  const { bootstrapAdmin, describeBootstrap } = await import('../functions/admin/users-service.js');
+  const bootstrap = await bootstrapAdmin(options.adminToken);
   ready.handle = (req, res) => void gateway(req, res);
 
   return {
     url,
     port,
-    generatedAdminToken: generated,
+    generatedAdminToken: bootstrap.kind === 'generated' ? bootstrap.token : undefined,
+    adminBootstrap: describeBootstrap(bootstrap),
+    localCredentials: LOCAL_CREDENTIALS,
+    dynamodbPid: started.dynamo?.pid,
     tables,
     dynamodbEndpoint,
-    close: async () => {
-      await workflows.runner.close();
-      server.closeAllConnections();
-      await new Promise<void>((done) => server.close(() => done()));
-      await dynamo?.stop();
-    },
+    close: () => closeAll(started),
   };
 }

@@ -7,8 +7,10 @@ import { bootstrapAdmin } from './users-service.js';
 
 /**
  * CloudFormation custom resource (`Custom::BootstrapAdmin`, infra/admin-stack.ts) that makes the
- * generated admin token in Secrets Manager belong to an admin, so the operator can call the API
- * with the token read once from the secret. Create and Update (the secret changed) bootstrap;
+ * generated admin token in Secrets Manager a valid admin token, so the operator can call the API
+ * with the token read once from the secret. Same rule as ADMIN_TOKEN locally (`bootstrapAdmin`): a
+ * token that already is an admin's changes nothing; otherwise it is added as a new admin user, and
+ * no existing user or token is touched (a changed secret never locks out the holder of the old one). Create and Update (the secret changed) bootstrap;
  * Delete leaves the users alone. The token is never logged, put in a reason, or returned as data.
  *
  * CloudFormation invokes this function directly (no Provider framework), so it answers the
@@ -58,7 +60,7 @@ async function run(event: CloudFormationCustomResourceEvent, deps: BootstrapDepe
     if (token === undefined || !TOKEN_PATTERN.test(token))
       return { status: 'FAILED', reason: `secret ${SecretArn} does not hold a usable token: it must be a string of 16 to 512 non-space characters` };
     await deps.bootstrap(token);
-    return { status: 'SUCCESS', reason: 'the token in the secret belongs to an admin' };
+    return { status: 'SUCCESS', reason: 'the token in the secret is an admin token; existing tokens unchanged' };
   } catch (error) {
     return { status: 'FAILED', reason: error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error' };
   }

@@ -121,33 +121,59 @@ export async function deleteUser(id: string): Promise<UserView> {
   }
 }
 
+/** What bootstrapping did, so the caller can say it exactly (the start-up line, the custom resource's reason). */
+export type BootstrapOutcome =
+  | { kind: 'generated'; user: string; token: string }
+  | { kind: 'admin-exists' }
+  | { kind: 'token-already-admin'; user: string }
+  | { kind: 'token-added'; user: string };
+
+/** The name of the admin a given token is added as: stable, so a restart with the same token finds it. */
+export const envAdminName = (token: string) => `admin-env-${hashToken(token).slice(0, 8)}`;
+
 /**
- * Makes sure someone can administer a fresh installation. With `token` (ADMIN_TOKEN locally, the
- * generated secret in AWS) that token is made to belong to an admin; without it, an admin named
- * `admin` is created with a new token only when no admin exists. Returns the token when one was
- * generated, so the caller can show it once.
+ * Makes sure someone can administer the installation, and never invalidates a token someone holds.
+ * With `token` (ADMIN_TOKEN locally, the generated secret in AWS) that token is made a valid admin
+ * token: if it already is, nothing changes; otherwise it is added as a new admin user (`admin` on a
+ * fresh installation, `admin-env-<8 hex of its hash>` when an admin exists) and no other user or
+ * token is touched. A token that belongs to a non-admin user is refused rather than promoted.
+ * Without `token`, an admin named `admin` is created with a new token only when no admin exists.
  */
-export async function bootstrapAdmin(token: string | undefined): Promise<{ generated?: string }> {
-  if (token) {
-    if (await callerForToken(token)) return {};
-    const existing = (await store.listUsers()).find((u) => u.name === 'admin');
-    if (existing) {
-      const after: User = {
-        ...existing,
-        role: 'admin',
-        token_hash: hashToken(token),
-        token_hint: hintOf(token),
-        updated_at: nowIso(),
-        version: existing.version + 1,
-      };
-      const outcome = await store.replaceUser(existing, after);
-      if (outcome !== 'ok') fail(outcome, existing, 'demote');
-      return {};
-    }
-    await createUser({ name: 'admin', role: 'admin', token });
-    return {};
+export async function bootstrapAdmin(token: string | undefined): Promise<BootstrapOutcome> {
+  if (!token) {
+    if ((await store.countAdmins()) > 0) return { kind: 'admin-exists' };
+    const created = await createUser({ name: 'admin', role: 'admin' });
+    return { kind: 'generated', user: created.user.name, token: created.token };
   }
-  if ((await store.countAdmins()) > 0) return {};
-  const created = await createUser({ name: 'admin', role: 'admin' });
-  return { generated: created.token };
+  const holder = await callerForToken(token);
+  if (holder) {
+    const user = await store.getUser(holder.userId);
+    if (holder.role !== 'admin')
+      throw new ConflictError(`the admin token belongs to user ${user?.name ?? holder.userId} (role ${holder.role}); choose another token`);
+    return { kind: 'token-already-admin', user: user?.name ?? holder.userId };
+  }
+  const name = (await store.countAdmins()) === 0 ? 'admin' : envAdminName(token);
+  try {
+    const created = await createUser({ name, role: 'admin', token });
+    return { kind: 'token-added', user: created.user.name };
+  } catch (error) {
+    // A user named `admin` that is not an admin (renamed roles, a fresh install with leftovers): use the token's own name.
+    if (!(error instanceof ConflictError) || name === envAdminName(token)) throw error;
+    const created = await createUser({ name: envAdminName(token), role: 'admin', token });
+    return { kind: 'token-added', user: created.user.name };
+  }
+}
+
+/** One line that says exactly what bootstrapping did (never the token). */
+export function describeBootstrap(outcome: BootstrapOutcome): string {
+  switch (outcome.kind) {
+    case 'generated':
+      return `first admin created (user ${outcome.user})`;
+    case 'admin-exists':
+      return 'an admin already exists; existing tokens unchanged';
+    case 'token-already-admin':
+      return `ADMIN_TOKEN: already an admin token (user ${outcome.user})`;
+    case 'token-added':
+      return `ADMIN_TOKEN: added as admin user ${outcome.user}; existing tokens unchanged`;
+  }
 }

@@ -1,6 +1,7 @@
 import { config } from '#shared/config.js';
 import { nowIso } from '#shared/ids.js';
 import { InstanceNotFoundError, ServiceNotFoundError } from './errors.js';
+import { hourOf } from './keys.js';
 import { instanceHealth, listHistory, sumStats } from './store/fleet-records.js';
 import * as instances from './store/instances.js';
 import type { InstanceRecord } from './store/records.js';
@@ -82,7 +83,7 @@ export async function versionHistory(instance: string, limit: number, offset: nu
 const PERIOD_HOURS = { '1h': 1, '24h': 24, '7d': 24 * 7, '30d': 24 * 30 } as const;
 export type Period = keyof typeof PERIOD_HOURS;
 
-const hourStamp = (ms: number) => new Date(ms).toISOString().slice(0, 13).replace(/[-T]/g, '');
+const hourStamp = (ms: number) => hourOf(nowIso(new Date(ms)));
 const rate = (success: number, failed: number) => (success + failed === 0 ? 0 : Math.round((success / (success + failed)) * 10_000) / 100);
 
 /**

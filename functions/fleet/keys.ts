@@ -28,6 +28,11 @@ export const operationKey = (id: string) => ({ pk: `OP#${id}`, sk: '#OP' });
 export const rowKey = (id: string, instance: string) => ({ pk: `OP#${id}`, sk: `INST#${instance}` });
 export const commandKey = (id: string) => ({ pk: `CMD#${id}`, sk: '#CMD' });
 export const queuePk = (service: string, instance: string) => `QUEUE#${service}#${instance}`;
+/** A command's place in its agent's queue: oldest first, the id breaking ties. */
+export const queueKey = (command: { service: string; instance_id: string; created_at: string; command_id: string }) => ({
+  pk: queuePk(command.service, command.instance_id),
+  sk: `${command.created_at}#${command.command_id}`,
+});
 export const historyPk = (instance: string) => `HIST#${instance}`;
 export const statsHourKey = (hour: string) => ({ pk: 'STATS', sk: `HOUR#${hour}` });
 export const INSTANCE_COUNT_KEY = { pk: 'STATS', sk: 'INSTANCES' } as const;

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { headerValue } from '#shared/headers.js';
 import { httpHandler } from '#shared/http.js';
 import { readConfigs } from './client-service.js';
 import { ConfigsPageSchema, ETAG_HEADER, NamespacePathSchema, pageQuery, toNamespace } from './schemas.js';
@@ -20,7 +21,7 @@ export const handler = httpHandler(
     response: { 200: { data: ConfigsPageSchema, headers: ETAG_HEADER }, 304: { headers: ETAG_HEADER } },
   },
   async ({ path, query, event }) => {
-    const ifNoneMatch = Object.entries(event.headers ?? {}).find(([name]) => name.toLowerCase() === 'if-none-match')?.[1];
+    const ifNoneMatch = headerValue(event.headers, 'if-none-match');
     const result = await readConfigs(toNamespace(path), { releaseKey: query.releaseKey, page: query.page, size: query.size, ifNoneMatch });
     const headers = { etag: result.etag, 'cache-control': 'no-cache' };
     return result.notModified ? { statusCode: 304, headers } : { headers, data: result.page };

@@ -3,6 +3,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { config } from './config.js';
 import { dynamo } from './dynamo.js';
+import { headerValue } from './headers.js';
 
 /**
  * Bearer tokens. A token is shown once, at creation or rotation; only its SHA-256 is stored, as the
@@ -66,7 +67,7 @@ const TokenItemSchema = z.object({ user_id: z.string(), role: z.enum(ROLES), ser
 
 /** Reads the `Authorization: Bearer` header; undefined when absent or malformed. */
 export function bearerToken(headers: Record<string, string | undefined> | null): string | undefined {
-  const value = Object.entries(headers ?? {}).find(([name]) => name.toLowerCase() === 'authorization')?.[1];
+  const value = headerValue(headers, 'authorization');
   const match = /^Bearer\s+(\S{1,512})$/i.exec(value?.trim() ?? '');
   return match?.[1];
 }

@@ -16,6 +16,9 @@ const ConfigSchema = z.object({
   /** Set only off AWS: DynamoDB Local's and the local workflow runner's endpoints. */
   DYNAMODB_ENDPOINT: z.string().url().optional(),
   SFN_ENDPOINT: z.string().url().optional(),
+  /** Off AWS only: the credentials the local runtime generated, which its SFN endpoint verifies (SigV4). */
+  LOCAL_SFN_ACCESS_KEY_ID: z.string().default('local'),
+  LOCAL_SFN_SECRET_ACCESS_KEY: z.string().default('local'),
   /** JSON object: workflow name → state machine ARN (CDK) or local name. */
   STATE_MACHINES: z.string().default('{}'),
   HELM_BINARY: z.string().default('/opt/helm/helm'),
@@ -42,6 +45,7 @@ export type Config = Readonly<{
   tables: Readonly<{ platform: string; config: string; fleet: string; helm: string }>;
   dynamodbEndpoint: string | undefined;
   sfnEndpoint: string | undefined;
+  localSfnCredentials: Readonly<{ accessKeyId: string; secretAccessKey: string }>;
   stateMachines: Readonly<Record<string, string>>;
   helmBinary: string;
   kubeconfig: string | undefined;
@@ -69,6 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     tables: { platform: e.PLATFORM_TABLE, config: e.CONFIG_TABLE, fleet: e.FLEET_TABLE, helm: e.HELM_TABLE },
     dynamodbEndpoint: e.DYNAMODB_ENDPOINT,
     sfnEndpoint: e.SFN_ENDPOINT,
+    localSfnCredentials: { accessKeyId: e.LOCAL_SFN_ACCESS_KEY_ID, secretAccessKey: e.LOCAL_SFN_SECRET_ACCESS_KEY },
     stateMachines: machines,
     helmBinary: e.HELM_BINARY,
     kubeconfig: e.KUBECONFIG,

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { QueryCommandInput, QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { config } from './config.js';
 
 /**
@@ -59,28 +60,46 @@ export function isTransactionConditionFailed(error: unknown, index?: number): bo
 
 type PartitionQuery = { table: string; pk: string; skPrefix?: string; forward?: boolean; consistent?: boolean; projection?: string };
 
+/** What a page handler tells `forEachQueryPage`: stop now, and/or the `Limit` of the next page (undefined: none). */
+export type NextPage = { done?: boolean; limit?: number | undefined };
+
+/**
+ * The one DynamoDB paging loop: runs `input` and gives each page to `onPage`, following
+ * `LastEvaluatedKey` until there are no more pages or `onPage` says it is done.
+ */
+export async function forEachQueryPage(
+  input: Omit<QueryCommandInput, 'ExclusiveStartKey'>,
+  onPage: (page: QueryCommandOutput) => NextPage | void,
+): Promise<void> {
+  let request: QueryCommandInput = input;
+  for (;;) {
+    const page = await dynamo.send(new QueryCommand(request));
+    const next = onPage(page) ?? {};
+    if (next.done || !page.LastEvaluatedKey) return;
+    const { Limit: previous, ...rest } = request;
+    const limit = 'limit' in next ? next.limit : previous;
+    request = { ...rest, ...(limit ? { Limit: limit } : {}), ExclusiveStartKey: page.LastEvaluatedKey };
+  }
+}
+
 /** Walks a partition (or a sort-key prefix of it) page by page until `take` says it has enough. */
 async function walkPartition(input: PartitionQuery, take: (items: Record<string, unknown>[]) => { done: boolean; limit?: number }): Promise<void> {
-  let start: Record<string, unknown> | undefined;
-  let limit: number | undefined = take([]).limit;
-  do {
-    const page = await dynamo.send(
-      new QueryCommand({
-        TableName: input.table,
-        KeyConditionExpression: input.skPrefix ? 'pk = :pk AND begins_with(sk, :prefix)' : 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': input.pk, ...(input.skPrefix ? { ':prefix': input.skPrefix } : {}) },
-        ScanIndexForward: input.forward ?? true,
-        ConsistentRead: input.consistent ?? false,
-        ...(input.projection ? { ProjectionExpression: input.projection } : {}),
-        ...(limit ? { Limit: limit } : {}),
-        ExclusiveStartKey: start,
-      }),
-    );
-    const next = take(page.Items ?? []);
-    if (next.done) return;
-    limit = next.limit;
-    start = page.LastEvaluatedKey;
-  } while (start);
+  const limit = take([]).limit;
+  await forEachQueryPage(
+    {
+      TableName: input.table,
+      KeyConditionExpression: input.skPrefix ? 'pk = :pk AND begins_with(sk, :prefix)' : 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': input.pk, ...(input.skPrefix ? { ':prefix': input.skPrefix } : {}) },
+      ScanIndexForward: input.forward ?? true,
+      ConsistentRead: input.consistent ?? false,
+      ...(input.projection ? { ProjectionExpression: input.projection } : {}),
+      ...(limit ? { Limit: limit } : {}),
+    },
+    (page) => {
+      const next = take(page.Items ?? []);
+      return { done: next.done, limit: next.limit };
+    },
+  );
 }
 
 /**

@@ -14,7 +14,7 @@ import { config } from './config.js';
  */
 export const sfn: SFNClient = new SFNClient({
   region: config.region,
-  ...(config.sfnEndpoint ? { endpoint: config.sfnEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+  ...(config.sfnEndpoint ? { endpoint: config.sfnEndpoint, credentials: config.localSfnCredentials } : {}),
   maxAttempts: 3,
 });
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { nowIso } from '../../functions/shared/ids.js';
 import type { ArnScope } from './arns.js';
 import type { ExecutionStatusChangeEvent, StoredExecution } from './types.js';
 
@@ -14,7 +15,7 @@ export function statusChangeEvent(record: StoredExecution, scope: ArnScope): Exe
     'detail-type': 'Step Functions Execution Status Change',
     source: 'aws.states',
     account: scope.accountId,
-    time: (record.stopDate ?? new Date().toISOString()).replace(/\.\d{3}Z$/, 'Z'),
+    time: nowIso(new Date(record.stopDate ?? Date.now())),
     region: scope.region,
     resources: [record.executionArn],
     detail: {

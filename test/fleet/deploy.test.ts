@@ -125,7 +125,7 @@ describe('deploy_id idempotency and conflicts', () => {
     expect(other.status).toBe(409);
     expect(other.body).toMatchObject({ code: 40004, data: null });
     await untilEnded(fleet.rt, '/v1/deploy/status/deploy-idem-1');
-    const executions = await fleet.rt.call('GET', '/local/executions', { token: null });
+    const executions = await fleet.rt.call('GET', '/local/executions');
     expect(JSON.stringify(executions.body).match(/"deploy-idem-1"/g)).toHaveLength(1);
   });
 

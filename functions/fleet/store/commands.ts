@@ -1,7 +1,7 @@
 import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '#shared/config.js';
 import { dynamo, isConditionFailed, isTransactionConditionFailed } from '#shared/dynamo.js';
-import { commandKey, queuePk } from '../keys.js';
+import { commandKey, queueKey, queuePk } from '../keys.js';
 import type { CommandAnswer, CommandRecord } from './records.js';
 import { CommandRecordSchema } from './records.js';
 
@@ -23,7 +23,7 @@ export async function enqueue(command: CommandRecord): Promise<void> {
         {
           Put: {
             TableName: table(),
-            Item: { pk: queuePk(command.service, command.instance_id), sk: `${command.created_at}#${command.command_id}`, command: agentView(visible) },
+            Item: { ...queueKey(command), command: agentView(visible) },
           },
         },
       ],
@@ -69,7 +69,7 @@ export async function acknowledge(command: CommandRecord): Promise<void> {
     await dynamo.send(
       new TransactWriteCommand({
         TransactItems: [
-          { Delete: { TableName: table(), Key: { pk: queuePk(command.service, command.instance_id), sk: `${command.created_at}#${command.command_id}` } } },
+          { Delete: { TableName: table(), Key: queueKey(command) } },
           {
             Update: {
               TableName: table(),
@@ -133,7 +133,5 @@ export async function withdraw(id: string): Promise<boolean> {
 
 /** Drops a command the agent has not picked up yet from its queue. */
 export async function dequeue(command: CommandRecord): Promise<void> {
-  await dynamo.send(
-    new DeleteCommand({ TableName: table(), Key: { pk: queuePk(command.service, command.instance_id), sk: `${command.created_at}#${command.command_id}` } }),
-  );
+  await dynamo.send(new DeleteCommand({ TableName: table(), Key: queueKey(command) }));
 }

@@ -1,6 +1,6 @@
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '#shared/config.js';
-import { dynamo, queryOffset } from '#shared/dynamo.js';
+import { dynamo, forEachQueryPage, queryOffset } from '#shared/dynamo.js';
 import { newId } from '#shared/ids.js';
 import { HEARTBEAT_INDEX_PK, historyPk, INSTANCE_COUNT_KEY, instanceKey, statsHourKey, versionKey } from '../keys.js';
 import type { HistoryRecord, OperationKind } from './records.js';
@@ -70,20 +70,17 @@ export async function bumpStats(hour: string, field: StatsField): Promise<void> 
 /** Sums the hourly buckets from `fromHour` to `toHour` (at most 720 small items for 30 days). */
 export async function sumStats(fromHour: string, toHour: string): Promise<Record<StatsField, number>> {
   const totals: Record<string, number> = {};
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo.send(
-      new QueryCommand({
-        TableName: table(),
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':pk': 'STATS', ':from': statsHourKey(fromHour).sk, ':to': statsHourKey(toHour).sk },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? [])
-      for (const [key, value] of Object.entries(item)) if (typeof value === 'number') totals[key] = (totals[key] ?? 0) + value;
-    start = page.LastEvaluatedKey;
-  } while (start);
+  await forEachQueryPage(
+    {
+      TableName: table(),
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': 'STATS', ':from': statsHourKey(fromHour).sk, ':to': statsHourKey(toHour).sk },
+    },
+    (page) => {
+      for (const item of page.Items ?? [])
+        for (const [key, value] of Object.entries(item)) if (typeof value === 'number') totals[key] = (totals[key] ?? 0) + value;
+    },
+  );
   return totals;
 }
 
@@ -91,20 +88,15 @@ export async function sumStats(fromHour: string, toHour: string): Promise<Record
 export async function instanceHealth(staleBefore: string): Promise<{ total: number; stale: number }> {
   const { Item } = await dynamo.send(new GetCommand({ TableName: table(), Key: INSTANCE_COUNT_KEY }));
   let stale = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo.send(
-      new QueryCommand({
-        TableName: table(),
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :before',
-        ExpressionAttributeValues: { ':pk': HEARTBEAT_INDEX_PK, ':before': staleBefore },
-        Select: 'COUNT',
-        ExclusiveStartKey: start,
-      }),
-    );
-    stale += page.Count ?? 0;
-    start = page.LastEvaluatedKey;
-  } while (start);
+  await forEachQueryPage(
+    {
+      TableName: table(),
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :before',
+      ExpressionAttributeValues: { ':pk': HEARTBEAT_INDEX_PK, ':before': staleBefore },
+      Select: 'COUNT',
+    },
+    (page) => void (stale += page.Count ?? 0),
+  );
   return { total: typeof Item?.total === 'number' ? Item.total : 0, stale };
 }

@@ -1,6 +1,6 @@
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '#shared/config.js';
-import { batchWrite, dynamo, isTransactionConditionFailed, queryOffset } from '#shared/dynamo.js';
+import { batchWrite, dynamo, forEachQueryPage, isTransactionConditionFailed, queryOffset } from '#shared/dynamo.js';
 import { newId } from '#shared/ids.js';
 import type { NamespacePath } from '../keys.js';
 import { chunkKey, historyPk, MANIFEST_CHUNK_SIZE, namespaceKey, releaseKey } from '../keys.js';
@@ -128,20 +128,15 @@ export async function readManifestRange(uid: string, release: ManifestRef, from:
 async function queryChunks(uid: string, releaseId: string, first: number, last: number, consistent: boolean): Promise<Record<string, unknown>[]> {
   const from = chunkKey(uid, releaseId, first);
   const out: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo.send(
-      new QueryCommand({
-        TableName: table(),
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
-        ExpressionAttributeValues: { ':pk': from.pk, ':first': from.sk, ':last': chunkKey(uid, releaseId, last).sk },
-        ConsistentRead: consistent,
-        ExclusiveStartKey: start,
-      }),
-    );
-    out.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
+  await forEachQueryPage(
+    {
+      TableName: table(),
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
+      ExpressionAttributeValues: { ':pk': from.pk, ':first': from.sk, ':last': chunkKey(uid, releaseId, last).sk },
+      ConsistentRead: consistent,
+    },
+    (page) => void out.push(...(page.Items ?? [])),
+  );
   return out;
 }
 

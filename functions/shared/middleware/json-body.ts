@@ -1,6 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { ValidationError } from '../errors.js';
+import { headerValue } from '../headers.js';
 
 /** API Gateway takes up to 10 MB; this API refuses anything past 1 MiB before parsing it. */
 const defaults = { maxBytes: 1024 * 1024 };
@@ -20,7 +21,7 @@ export function jsonBody(options: JsonBodyOptions = {}): MiddlewareObj<APIGatewa
     if (raw.length > maxBytes) {
       throw new ValidationError(`request body is ${raw.length} bytes; the limit is ${maxBytes} bytes (1 MiB)`, { field: 'body' });
     }
-    const contentType = Object.entries(event.headers ?? {}).find(([k]) => k.toLowerCase() === 'content-type')?.[1] ?? 'application/json';
+    const contentType = headerValue(event.headers, 'content-type') ?? 'application/json';
     if (!/json/i.test(contentType) && !/^text\/plain/i.test(contentType)) {
       throw new ValidationError(`content-type ${contentType} is not supported; send application/json`, { field: 'content-type' });
     }
