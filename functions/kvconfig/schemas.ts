@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { boolParam, intParam, multiLine, NameSchema, pathValueProblem, singleLine } from '#shared/validation.js';
 import type { NamespacePath } from './keys.js';
+import { HistoryRecordSchema } from './store/records.js';
 
 /**
  * Request schemas shared by the configuration-center handlers. Path parameter names are the same at
@@ -95,16 +96,8 @@ export const ItemListSchema = z.object({
 export const HistoryListSchema = z.object({
   env: z.string(),
   namespace_name: z.string(),
-  history: z.array(
-    z.object({
-      action: z.string(),
-      key: z.string().optional(),
-      release_id: z.string().optional(),
-      release_name: z.string().optional(),
-      operator: z.string(),
-      time: z.string(),
-    }),
-  ),
+  /** The audit records as stored: the answer is the records themselves. */
+  history: z.array(HistoryRecordSchema),
   ...Page,
 });
 export const ReleaseListSchema = z.object({ env: z.string(), releases: z.array(ReleaseSchema), ...Page });
