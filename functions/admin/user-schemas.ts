@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { ROLES } from '#shared/auth.js';
 import { NameSchema } from '#shared/validation.js';
+import { UserSchema as StoredUserSchema } from './users-store.js';
 
 /** Request schemas shared by the `/admin/users` handlers. */
 export const UserIdPathSchema = z.object({
@@ -29,17 +30,8 @@ export function checkServiceForRole(value: { role?: string | undefined; service?
   if ((value.role === 'agent') !== (value.service !== undefined)) ctx.addIssue({ code: 'custom', path: ['service'], message: SERVICE_RULE });
 }
 
-/** What the API shows of a user: never the token or its hash. */
-export const UserSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  role: z.enum(ROLES),
-  /** The service an agent user acts for (agents only). */
-  service: z.string().optional(),
-  token_hint: z.string(),
-  created_at: z.string(),
-  updated_at: z.string(),
-});
+/** What the API shows of a user: the stored record without the token hash and the write version (as `UserView` in the service). */
+export const UserSchema = StoredUserSchema.omit({ token_hash: true, version: true });
 /** A user with its token, shown once: at creation and after a rotation. */
 export const UserWithTokenSchema = UserSchema.extend({ token: z.string() });
 /** An update answers the token only when it rotated it. */
