@@ -101,7 +101,7 @@ function decodeMessage(buf: Uint8Array, type: MessageType): Record<string, unkno
     } else if ('map' in fieldType) {
       const entry = decodeMessage(field.bytes ?? new Uint8Array(), { 1: ['key', 'string'], 2: ['value', fieldType.map] });
       const map = (out[name] ??= {}) as Record<string, unknown>;
-      map[String(entry.key ?? '')] = entry.value ?? '';
+      map[typeof entry.key === 'string' ? entry.key : ''] = entry.value ?? '';
     } else {
       const list = (out[name] ??= []) as unknown[];
       const item = fieldType.repeated;
