@@ -55,8 +55,13 @@ function readFields(buf: Uint8Array): RawField[] {
 }
 
 /** How one field of a message turns into JSON. `repeated` fields become arrays, maps become objects. */
-type FieldType =
-  'string' | 'bytes' | 'int64' | 'bool' | 'time' | { message: MessageType } | { map: 'string' | 'bytes' } | { repeated: 'string' | { message: MessageType } };
+type Scalar = 'string' | 'bytes' | 'int64' | 'bool' | 'time';
+/**
+ * `string` and `int64` are Go value fields with `omitempty`: gogo-protobuf always writes them, so an
+ * empty one is left out of the JSON form, as encoding/json would. A `*` marks a Go pointer field,
+ * whose presence is meaningful (`gracePeriodSeconds: 0`, `propagationPolicy`), so it is kept as sent.
+ */
+type FieldType = Scalar | 'string*' | 'int64*' | { message: MessageType } | { map: 'string' | 'bytes' } | { repeated: 'string' | { message: MessageType } };
 type MessageType = Readonly<Record<number, readonly [name: string, type: FieldType]>>;
 
 const text = new TextDecoder('utf-8', { fatal: true });
@@ -71,7 +76,7 @@ function decodeTime(buf: Uint8Array): string | undefined {
   return new Date(Number(BigInt.asIntN(64, seconds)) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-function scalar(type: 'string' | 'bytes' | 'int64' | 'bool' | 'time', field: RawField): unknown {
+function scalar(type: Scalar, field: RawField): unknown {
   switch (type) {
     case 'string':
       return text.decode(field.bytes ?? new Uint8Array());
@@ -94,8 +99,9 @@ function decodeMessage(buf: Uint8Array, type: MessageType): Record<string, unkno
     if (!described) continue;
     const [name, fieldType] = described;
     if (typeof fieldType === 'string') {
-      const value = scalar(fieldType, field);
-      if (value !== undefined) out[name] = value;
+      const pointer = fieldType.endsWith('*');
+      const value = scalar(fieldType.replace('*', '') as Scalar, field);
+      if (value !== undefined && (pointer || (value !== '' && value !== 0))) out[name] = value;
     } else if ('message' in fieldType) {
       out[name] = decodeMessage(field.bytes ?? new Uint8Array(), fieldType.message);
     } else if ('map' in fieldType) {
@@ -139,7 +145,7 @@ const OBJECT_META: MessageType = {
   7: ['generation', 'int64'],
   8: ['creationTimestamp', 'time'],
   9: ['deletionTimestamp', 'time'],
-  10: ['deletionGracePeriodSeconds', 'int64'],
+  10: ['deletionGracePeriodSeconds', 'int64*'],
   11: ['labels', { map: 'string' }],
   12: ['annotations', { map: 'string' }],
   13: ['ownerReferences', { repeated: { message: OWNER_REFERENCE } }],
@@ -167,10 +173,10 @@ const KINDS: Readonly<Record<string, MessageType>> = {
     3: ['status', { message: { 1: ['phase', 'string'], 2: ['conditions', { repeated: { message: NAMESPACE_CONDITION } }] } }],
   },
   DeleteOptions: {
-    1: ['gracePeriodSeconds', 'int64'],
-    2: ['preconditions', { message: { 1: ['uid', 'string'], 2: ['resourceVersion', 'string'] } }],
+    1: ['gracePeriodSeconds', 'int64*'],
+    2: ['preconditions', { message: { 1: ['uid', 'string*'], 2: ['resourceVersion', 'string*'] } }],
     3: ['orphanDependents', 'bool'],
-    4: ['propagationPolicy', 'string'],
+    4: ['propagationPolicy', 'string*'],
     5: ['dryRun', { repeated: 'string' }],
     6: ['ignoreStoreReadErrorWithClusterBreakingPotential', 'bool'],
   },

@@ -109,6 +109,16 @@ describe('decodeKubeProtobuf', () => {
     });
   });
 
+  it('leaves out empty value fields as encoding/json would, but keeps pointer fields that were sent', () => {
+    const meta = message([1, 'a'], [2, ''], [3, ''], [7, 0], [10, 0]);
+    expect(decodeKubeProtobuf(envelope('v1', 'Secret', message([1, meta], [3, ''])))).toEqual({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'a', deletionGracePeriodSeconds: 0 },
+    });
+    expect(decodeKubeProtobuf(envelope('v1', 'DeleteOptions', message([4, ''])))).toEqual({ apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy: '' });
+  });
+
   it('leaves a zero creationTimestamp unset, as the JSON form of Go zero time is null', () => {
     const meta = message([1, 'a'], [8, message([1, -62135596800n])]);
     expect(decodeKubeProtobuf(envelope('v1', 'Secret', message([1, meta])))).toEqual({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'a' } });
