@@ -163,6 +163,15 @@ const NAMESPACE_CONDITION: MessageType = {
   6: ['message', 'string'],
 };
 
+const DELETE_OPTIONS: MessageType = {
+  1: ['gracePeriodSeconds', 'int64*'],
+  2: ['preconditions', { message: { 1: ['uid', 'string*'], 2: ['resourceVersion', 'string*'] } }],
+  3: ['orphanDependents', 'bool'],
+  4: ['propagationPolicy', 'string*'],
+  5: ['dryRun', { repeated: 'string' }],
+  6: ['ignoreStoreReadErrorWithClusterBreakingPotential', 'bool'],
+};
+
 /** The kinds decoded, by kind; DeleteOptions arrives under whichever group the request addressed. */
 const KINDS: Readonly<Record<string, MessageType>> = {
   Secret: { [metadata[0]]: metadata[1], 2: ['data', { map: 'bytes' }], 3: ['type', 'string'], 4: ['stringData', { map: 'string' }], 5: ['immutable', 'bool'] },
@@ -172,18 +181,18 @@ const KINDS: Readonly<Record<string, MessageType>> = {
     2: ['spec', { message: { 1: ['finalizers', { repeated: 'string' }] } }],
     3: ['status', { message: { 1: ['phase', 'string'], 2: ['conditions', { repeated: { message: NAMESPACE_CONDITION } }] } }],
   },
-  DeleteOptions: {
-    1: ['gracePeriodSeconds', 'int64*'],
-    2: ['preconditions', { message: { 1: ['uid', 'string*'], 2: ['resourceVersion', 'string*'] } }],
-    3: ['orphanDependents', 'bool'],
-    4: ['propagationPolicy', 'string*'],
-    5: ['dryRun', { repeated: 'string' }],
-    6: ['ignoreStoreReadErrorWithClusterBreakingPotential', 'bool'],
-  },
+  DeleteOptions: DELETE_OPTIONS,
+  // policy/v1 Eviction, the body of POST pods/{name}/eviction (kubectl drain's typed client).
+  Eviction: { [metadata[0]]: metadata[1], 2: ['deleteOptions', { message: DELETE_OPTIONS }] },
 };
 
-/** The core/v1 kinds: Secret, ConfigMap and Namespace exist only in `v1`. */
-const CORE_ONLY = new Set(['Secret', 'ConfigMap', 'Namespace']);
+/** Kinds that exist in one group-version only; DeleteOptions is accepted under any. */
+const ONLY_IN: Readonly<Record<string, readonly string[]>> = {
+  Secret: ['v1'],
+  ConfigMap: ['v1'],
+  Namespace: ['v1'],
+  Eviction: ['policy/v1', 'policy/v1beta1'],
+};
 
 /** runtime.TypeMeta inside the runtime.Unknown envelope (typeMeta = 1, raw = 2, contentEncoding = 3, contentType = 4). */
 const TYPE_META: MessageType = { 1: ['apiVersion', 'string'], 2: ['kind', 'string'] };
@@ -208,7 +217,7 @@ export function decodeKubeProtobuf(body: Uint8Array): Record<string, unknown> {
   const apiVersion = typeof meta.apiVersion === 'string' ? meta.apiVersion : '';
   const kind = typeof meta.kind === 'string' ? meta.kind : '';
   const type = KINDS[kind];
-  if (!type || (CORE_ONLY.has(kind) && apiVersion !== 'v1')) {
+  if (!type || (ONLY_IN[kind] && !ONLY_IN[kind].includes(apiVersion))) {
     throw new UnsupportedProtobufError(`protobuf bodies of ${apiVersion || '(no apiVersion)'} ${kind || '(no kind)'} are not supported; send JSON`);
   }
   return { apiVersion, kind, ...decodeMessage(raw, type) };

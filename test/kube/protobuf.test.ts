@@ -87,6 +87,17 @@ describe('decodeKubeProtobuf', () => {
     expect(decodeKubeProtobuf(envelope('v1', 'DeleteOptions', message([1, -1n]))).gracePeriodSeconds).toBe(-1);
   });
 
+  it('decodes a policy/v1 Eviction with its DeleteOptions', () => {
+    const eviction = message([1, message([1, 'web-0'], [3, 'default'])], [2, message([1, 30])]);
+    expect(decodeKubeProtobuf(envelope('policy/v1', 'Eviction', eviction))).toEqual({
+      apiVersion: 'policy/v1',
+      kind: 'Eviction',
+      metadata: { name: 'web-0', namespace: 'default' },
+      deleteOptions: { gracePeriodSeconds: 30 },
+    });
+    expect(() => decodeKubeProtobuf(envelope('v1', 'Eviction', eviction))).toThrow(UnsupportedProtobufError);
+  });
+
   it('decodes a ConfigMap with data and binaryData', () => {
     const configMap = message([1, message([1, 'settings'], [2, 'settings-'])], entry(2, 'a', '1'), entry(3, 'bin', Uint8Array.from([255])));
     expect(decodeKubeProtobuf(envelope('v1', 'ConfigMap', configMap))).toEqual({
