@@ -198,3 +198,22 @@ export function openApiRoot(registry: ResourceRegistry): object {
   }
   return { paths };
 }
+
+/**
+ * The Content-Type of the `/openapi/v2` answer. client-go asks for
+ * `application/com.github.proto-openapi.spec.v2@v1.0+protobuf` but parses the answer as protobuf
+ * whatever its type; a type with `@` fails Go's mime parser, so a plain binary type is given.
+ */
+export const OPENAPI_V2_CONTENT_TYPE = 'application/octet-stream';
+
+/**
+ * `/openapi/v2`: a protobuf OpenAPI v2 document (gnostic `Document`) that describes no kind, only
+ * `swagger: "2.0"`. Clients reach it only when v3 says a kind has no server-side field validation,
+ * which is the case for `kind: List` manifests (cli-runtime refuses List outright). kubectl then
+ * validates on the client against this document, finds no schema for the kind, and accepts it, where
+ * a 404 would fail the command ("error validating data").
+ */
+export function openApiV2(): Uint8Array {
+  const swagger = new TextEncoder().encode('2.0');
+  return Uint8Array.from([0x0a, swagger.length, ...swagger]); // field 1 (swagger), length-delimited
+}

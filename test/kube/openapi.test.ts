@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openApiGroupVersion, openApiRoot } from '../../local/kube/openapi.js';
+import { openApiGroupVersion, openApiRoot, openApiV2 } from '../../local/kube/openapi.js';
 import { BUILT_IN_TYPES, ResourceRegistry, groupVersionOf } from '../../local/kube/resources.js';
 
 type Parameter = { name: string; in: string };
@@ -98,5 +98,11 @@ describe('openApiRoot', () => {
     expect(after['apis/apps/v1']).toEqual(before['apis/apps/v1']);
     const doc = docOf(registry, 'example.com', 'v1');
     expect(doc.components.schemas['com.example.v1.Gadget']).toBeDefined();
+  });
+});
+
+describe('openApiV2', () => {
+  it('is a protobuf document holding only swagger 2.0', () => {
+    expect([...openApiV2()]).toEqual([0x0a, 3, ...Buffer.from('2.0')]);
   });
 });

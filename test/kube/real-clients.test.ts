@@ -19,7 +19,7 @@ import {
   legacyGroupList,
   legacyResourceList,
 } from '../../local/kube/discovery.js';
-import { openApiGroupVersion, openApiRoot } from '../../local/kube/openapi.js';
+import { OPENAPI_V2_CONTENT_TYPE, openApiGroupVersion, openApiRoot, openApiV2 } from '../../local/kube/openapi.js';
 import { decodeKubeProtobuf } from '../../local/kube/protobuf.js';
 import { ResourceRegistry } from '../../local/kube/resources.js';
 
@@ -60,6 +60,7 @@ function handle(req: IncomingMessage, res: ServerResponse, body: Buffer): void {
     if (aggregated) return send(res, 200, aggregatedDiscovery(registry, path === '/api' ? 'core' : 'apis', aggregated), AGGREGATED_CONTENT_TYPE(aggregated));
     return send(res, 200, path === '/api' ? legacyApiVersions('127.0.0.1') : legacyGroupList(registry));
   }
+  if (path === '/openapi/v2') return void res.writeHead(200, { 'content-type': OPENAPI_V2_CONTENT_TYPE }).end(openApiV2());
   if (path === '/openapi/v3') return send(res, 200, openApiRoot(registry));
   const openapi = /^\/openapi\/v3\/(?:api|apis\/([^/]+))\/([^/]+)$/.exec(path);
   if (openapi) return send(res, 200, openApiGroupVersion(registry, openapi[1] ?? '', openapi[2]!));
@@ -221,6 +222,14 @@ describe('discovery and OpenAPI as the real kubectl reads them', () => {
       requested.some((r) => r.startsWith('POST /api/v1/namespaces/default/configmaps?fieldManager=kubectl-client-side-apply&fieldValidation=Strict')),
     ).toBe(true);
     expect(requested.filter((r) => r.startsWith('GET /openapi/v2'))).toEqual([]);
+  });
+
+  it('applies a v1 List, which is validated on the client against the empty OpenAPI v2 document', async () => {
+    writeFileSync(join(work, 'list.yaml'), 'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: listed\n');
+    requested.length = 0;
+    const result = await kubectl('apply', '-f', join(work, 'list.yaml'));
+    expect(result.output).toContain('configmap/listed created');
+    expect(requested.some((r) => r.startsWith('GET /openapi/v2'))).toBe(true);
   });
 
   it('explains a kind from its OpenAPI v3 schema', async () => {
