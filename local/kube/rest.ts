@@ -155,6 +155,12 @@ export class KubeRest {
         throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
       object.metadata.namespace = namespace ?? object.metadata.namespace;
     } else delete object.metadata.namespace;
+    // The API server folds a Secret's write-only `stringData` into `data`, base64-encoded.
+    if (type.kind === 'Secret' && type.group === '' && object.stringData && typeof object.stringData === 'object') {
+      const encoded = Object.entries(object.stringData as Record<string, string>).map(([k, v]) => [k, Buffer.from(String(v)).toString('base64')]);
+      object.data = { ...((object.data) ?? {}), ...Object.fromEntries(encoded) };
+      delete object.stringData;
+    }
     return object;
   }
 
