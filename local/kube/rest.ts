@@ -158,7 +158,7 @@ export class KubeRest {
     // The API server folds a Secret's write-only `stringData` into `data`, base64-encoded.
     if (type.kind === 'Secret' && type.group === '' && object.stringData && typeof object.stringData === 'object') {
       const encoded = Object.entries(object.stringData as Record<string, string>).map(([k, v]) => [k, Buffer.from(String(v)).toString('base64')]);
-      object.data = { ...((object.data) ?? {}), ...Object.fromEntries(encoded) };
+      object.data = { ...(object.data ?? {}), ...Object.fromEntries(encoded) };
       delete object.stringData;
     }
     return object;

@@ -52,6 +52,8 @@ export function serveWatch(rest: KubeRest, type: ResourceType, namespace: string
   };
 
   response.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache' });
+  // Clients (client-node's Watch) wait for the response headers before they return; send them now.
+  response.flushHeaders();
   // Events written between the snapshot and the subscription would be lost; subscribing first and
   // buffering until the initial part is out keeps the stream gap-free and in order.
   const buffered: StoreEvent[] = [];
