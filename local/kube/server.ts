@@ -16,6 +16,8 @@ export type KubeSimulatorOptions = {
   /** 0 (the default) picks a free port. */
   port?: number;
   host?: string;
+  /** How many write events are kept for watch resumption (older resourceVersions get 410 Expired). */
+  watchHistory?: number;
   /** Receives one line per request (for debugging a client against the simulator). */
   log?: (line: string) => void;
 };
@@ -56,7 +58,7 @@ function kubeconfigOf(url: string, caPem: string, token: string): string {
 export async function startKubeSimulator(options: KubeSimulatorOptions = {}): Promise<KubeSimulator> {
   const kubeDir = options.dataDir ? join(options.dataDir, 'kube') : undefined;
   const credentials = await loadOrCreateCredentials(kubeDir);
-  const store = new KubeStore({ dataDir: kubeDir });
+  const store = new KubeStore({ dataDir: kubeDir, historyLimit: options.watchHistory });
   const rest = new KubeRest(store, new ResourceRegistry());
   restoreCustomTypes(rest);
   for (const name of SYSTEM_NAMESPACES) {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { Agent } from 'undici';
+import { Agent, fetch, type RequestInit, type Response } from 'undici';
 import { ensureLayerBinary, type LayerBinary } from '../../local/helm-binary.js';
 import { startKubeSimulator, type KubeSimulator, type KubeSimulatorOptions } from '../../local/kube/server.js';
 
@@ -17,7 +17,7 @@ export type TestCluster = KubeSimulator & {
   /** Starts a long-running `kubectl …` (a watch); the caller kills it. */
   spawnCli(binary: LayerBinary, args: string[]): ChildProcess;
   /** fetch against the simulator, trusting its CA and sending its token. */
-  api(path: string, init?: RequestInit & { token?: string | null }): Promise<Response>;
+  api(path: string, init?: Omit<RequestInit, 'headers'> & { headers?: Record<string, string>; token?: string | null }): Promise<Response>;
   env: NodeJS.ProcessEnv;
   stop(): Promise<void>;
 };
@@ -51,9 +51,9 @@ export async function startTestCluster(options: KubeSimulatorOptions = {}): Prom
     spawnCli: (binary, args) => spawn(ensureLayerBinary(BIN_DIR, binary), args, { env, stdio: ['ignore', 'pipe', 'pipe'] }),
     api: (path, init = {}) => {
       const { token = simulator.token, ...rest } = init;
-      const headers = new Headers(rest.headers);
-      if (token) headers.set('Authorization', `Bearer ${token}`);
-      return fetch(`${simulator.url}${path}`, { ...rest, headers, dispatcher } as RequestInit);
+      const headers: Record<string, string> = { ...rest.headers };
+      if (token) headers.Authorization = `Bearer ${token}`;
+      return fetch(`${simulator.url}${path}`, { ...rest, headers, dispatcher });
     },
     stop: async () => {
       await simulator.close();
