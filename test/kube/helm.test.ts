@@ -80,4 +80,17 @@ describe('helm against the Kubernetes simulator', () => {
     expect((await kubectl('get', 'secrets', '-l', 'owner=helm', '-o', 'name')).trim()).toBe('');
     expect(JSON.parse(await helm('list', '-A', '-o', 'json'))).toEqual([]);
   });
+
+  it('installs with --wait (the kstatus watcher, which opens watch-list requests) and finishes', async () => {
+    expect(await helm('install', 'waited', chart, '--wait', '--timeout', '60s')).toContain('STATUS: deployed');
+    await helm('uninstall', 'waited');
+  });
+
+  it('installs and upgrades with --server-side=false (client-side apply: POST, then strategic merge patch)', async () => {
+    await helm('install', 'csa', chart, '--server-side=false');
+    await helm('upgrade', 'csa', chart, '--set', 'greeting=patched', '--set', 'extra=false');
+    expect(await kubectl('get', 'cm', 'csa-config', '-o', 'jsonpath={.data.greeting}')).toBe('patched');
+    expect((await kubectl('get', 'cm', 'csa-extra', '--ignore-not-found', '-o', 'name')).trim()).toBe('');
+    await helm('uninstall', 'csa');
+  });
 });
