@@ -7,6 +7,7 @@ import type { KubeObject, StoreEvent } from './store.js';
 
 /** Kubernetes picks a random watch lifetime between 30 and 60 minutes; a fixed 30 keeps it predictable. */
 const DEFAULT_TIMEOUT_SECONDS = 1800;
+const BOOKMARK_INTERVAL_MS = 60_000;
 
 type WatchEvent = { type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR'; object: Record<string, unknown> };
 
@@ -87,7 +88,17 @@ export function serveWatch(rest: KubeRest, type: ResourceType, namespace: string
 
   const timeoutSeconds = Number(query.get('timeoutSeconds') ?? DEFAULT_TIMEOUT_SECONDS);
   const timer = setTimeout(() => response.end(), Math.max(1, timeoutSeconds) * 1000);
+  // Like the API server, a watch that allows bookmarks gets one a minute, so a quiet reflector's
+  // resume point keeps up with the log instead of expiring (410) on its next reconnect.
+  const bookmarks =
+    query.get('allowWatchBookmarks') === 'true'
+      ? setInterval(
+          () => send({ type: 'BOOKMARK', object: { apiVersion, kind: type.kind, metadata: { resourceVersion: String(rest.store.resourceVersion) } } }),
+          BOOKMARK_INTERVAL_MS,
+        )
+      : undefined;
   const stop = (): void => {
+    clearInterval(bookmarks);
     clearTimeout(timer);
     unsubscribe();
   };
