@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import * as z from 'zod';
 import type { DeleteOptions } from './deletion.js';
 import {
   acceptsAggregated,
@@ -74,15 +75,27 @@ function resolveResource(rest: KubeRest, group: string, version: string, segment
   return type && { type, name: second, subresource: third };
 }
 
+// DeleteOptions as clients send them (JSON, or protobuf decoded to the same shape); unknown fields pass.
+const DeleteOptionsSchema = z.looseObject({
+  propagationPolicy: z.enum(['Background', 'Foreground', 'Orphan']).optional(),
+  orphanDependents: z.boolean().optional(),
+  dryRun: z.array(z.string()).optional(),
+  preconditions: z.object({ uid: z.string().optional(), resourceVersion: z.string().optional() }).optional(),
+});
+
 function deleteOptionsOf(query: URLSearchParams, body: unknown): DeleteOptions {
-  const fromBody = (body && typeof body === 'object' ? body : {}) as DeleteOptions & { dryRun?: unknown };
-  const policy = query.get('propagationPolicy') ?? fromBody.propagationPolicy;
-  const orphan = query.get('orphanDependents') ?? fromBody.orphanDependents;
+  const parsed = DeleteOptionsSchema.safeParse(body ?? {});
+  if (!parsed.success) throw badRequest(`invalid DeleteOptions: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const policy = z
+    .enum(['Background', 'Foreground', 'Orphan'])
+    .optional()
+    .safeParse(query.get('propagationPolicy') ?? undefined);
+  if (!policy.success) throw badRequest(`invalid propagationPolicy: ${query.get('propagationPolicy')}`);
   return {
-    propagationPolicy: policy as DeleteOptions['propagationPolicy'],
-    orphanDependents: orphan === true || orphan === 'true',
-    dryRun: query.get('dryRun') === 'All' || (Array.isArray(fromBody.dryRun) && fromBody.dryRun.includes('All')),
-    preconditions: fromBody.preconditions,
+    propagationPolicy: policy.data ?? parsed.data.propagationPolicy,
+    orphanDependents: query.get('orphanDependents') === 'true' || parsed.data.orphanDependents === true,
+    dryRun: query.get('dryRun') === 'All' || parsed.data.dryRun?.includes('All') === true,
+    preconditions: parsed.data.preconditions,
   };
 }
 
