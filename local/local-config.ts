@@ -8,6 +8,8 @@ const LocalConfigSchema = z.object({
   DATA_DIR: z.string().default('.data'),
   LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('WARN'),
   KUBECONFIG: z.string().optional(),
+  /** The Kubernetes simulator's HTTPS port (stable, so an exported KUBECONFIG survives restarts); 0 picks a free one. */
+  KUBE_PORT: z.coerce.number().int().min(0).max(65535).default(6443),
   ALLOW_LOOPBACK_HTTP: z.enum(['true', 'false']).default('true'),
   AGENT_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
   PACKAGE_CA_FILE: z.string().optional(),

@@ -26,7 +26,15 @@ export type RuntimeOptions = Readonly<{
   tablePrefix?: string;
   adminToken?: string;
   logLevel?: string;
+  /** A real cluster's kubeconfig: the Helm functions use it, and no simulator is started. */
   kubeconfig?: string;
+  /**
+   * Start the Kubernetes API simulator (local/kube/) when no `kubeconfig` is given, and give the
+   * functions its kubeconfig (`<dataDir>/kube/kubeconfig`). `npm start` turns it on. @default false
+   */
+  kubernetesSimulator?: boolean;
+  /** The simulator's HTTPS port. @default 0 (a free port) */
+  kubePort?: number;
   allowLoopbackHttp?: boolean;
   /** Where the ASL files are. @default 'statemachines/' */
   statemachinesDir?: string;
@@ -47,6 +55,8 @@ export type Runtime = Readonly<{
   adminBootstrap: string;
   /** The credentials the functions' SFN client signs `/local/sfn` requests with. */
   localCredentials: LocalCredentials;
+  /** The kubeconfig the functions use: the user's, the simulator's, or undefined. */
+  kubeconfig: string | undefined;
   /** The DynamoDB Local process this runtime started, if it started one. */
   dynamodbPid: number | undefined;
   tables: Record<string, string>;
@@ -117,11 +127,12 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
 }
 
 /** What a start has brought up so far, so a failed start can take it down again. */
-type Started = { server: Server; dynamo?: LocalDynamo; runner?: { close: () => Promise<void> } };
+type Started = { server: Server; dynamo?: LocalDynamo; runner?: { close: () => Promise<void> }; kube?: { close: () => Promise<void> } };
 
 async function closeAll(started: Started): Promise<void> {
   try {
     await started.runner?.close();
+    await started.kube?.close();
     started.server.closeAllConnections();
     await new Promise<void>((done) => started.server.close(() => done()));
   } finally {
@@ -139,6 +150,13 @@ async function bringUp(
   const dynamodbEndpoint = options.dynamodbEndpoint ?? started.dynamo?.endpoint ?? '';
   const tables = await ensureTables(dynamodbEndpoint, options.tablePrefix ?? '');
   const helm = ensureHelmBinary(join(ROOT, 'node_modules', '.cache', 'control-plane'));
+  let kubeconfig = options.kubeconfig;
+  if (!kubeconfig && options.kubernetesSimulator) {
+    const { startKubeSimulator } = await import('./kube/server.js');
+    const cluster = await startKubeSimulator({ ...(options.dataDir ? { dataDir: options.dataDir } : {}), port: options.kubePort ?? 0 });
+    started.kube = cluster;
+    kubeconfig = cluster.kubeconfigPath;
+  }
   const address = started.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -165,7 +183,7 @@ async function bringUp(
     LOCAL_SFN_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
     LOCAL_SFN_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     ...(options.packageCaFile ? { PACKAGE_CA_FILE: options.packageCaFile } : {}),
-    ...(options.kubeconfig ? { KUBECONFIG: options.kubeconfig } : {}),
+    ...(kubeconfig ? { KUBECONFIG: kubeconfig } : {}),
   });
 
   const workflows = await startWorkflows({
@@ -202,6 +220,7 @@ async function bringUp(
     generatedAdminToken: bootstrap.kind === 'generated' ? bootstrap.token : undefined,
     adminBootstrap: describeBootstrap(bootstrap),
     localCredentials: LOCAL_CREDENTIALS,
+    kubeconfig,
     dynamodbPid: started.dynamo?.pid,
     tables,
     dynamodbEndpoint,

@@ -39,6 +39,8 @@ try {
     adminToken: settings.ADMIN_TOKEN,
     logLevel: settings.LOG_LEVEL,
     kubeconfig: settings.KUBECONFIG,
+    kubernetesSimulator: true,
+    kubePort: settings.KUBE_PORT,
     allowLoopbackHttp: settings.ALLOW_LOOPBACK_HTTP === 'true',
     agentHeartbeatSeconds: settings.AGENT_HEARTBEAT_SECONDS,
     ...(settings.PACKAGE_CA_FILE ? { packageCaFile: settings.PACKAGE_CA_FILE } : {}),
@@ -46,6 +48,8 @@ try {
   console.log(`control plane listening on ${runtime.url} (ready in ${Date.now() - started} ms)`);
   console.log(`  data: ${settings.DATA_DIR}/   OpenAPI: ${runtime.url}/openapi.json   workflows: ${runtime.url}/local/executions (admin token)`);
   if (runtime.dynamodbPid !== undefined) console.log(`  DynamoDB Local: pid ${runtime.dynamodbPid}`);
+  if (settings.KUBECONFIG) console.log(`  Kubernetes: your cluster (KUBECONFIG=${settings.KUBECONFIG})`);
+  else if (runtime.kubeconfig) console.log(`  Kubernetes simulator: export KUBECONFIG=${runtime.kubeconfig}   (helm and kubectl work against it)`);
   if (runtime.generatedAdminToken) {
     console.log(`  first admin token (shown once, store it now): ${runtime.generatedAdminToken}`);
     console.log(`  export TOKEN=${runtime.generatedAdminToken}`);

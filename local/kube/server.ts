@@ -9,6 +9,7 @@ import { ResourceRegistry } from './resources.js';
 import { KubeRest } from './rest.js';
 import { KubeStore } from './store.js';
 import { loadOrCreateCredentials } from './tls.js';
+import { PortInUseError } from '../errors.js';
 
 export type KubeSimulatorOptions = {
   /** The data folder: state, credentials and the kubeconfig go to `<dataDir>/kube/`. Without it, all is in memory and the kubeconfig in a temp dir. */
@@ -73,7 +74,9 @@ export async function startKubeSimulator(options: KubeSimulatorOptions = {}): Pr
     createKubeHandler({ rest, token: credentials.token, serverAddress: () => url.replace(/^https:\/\//, ''), log: options.log }),
   );
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new PortInUseError(options.port ?? 0, host, { cause: error, variable: 'KUBE_PORT' }) : error),
+    );
     server.listen(options.port ?? 0, host, resolve);
   });
   const { port } = server.address() as AddressInfo;

