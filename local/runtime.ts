@@ -6,7 +6,7 @@ import { startDynamoDbLocal, ensureTables } from './dynamodb.js';
 import type { LocalDynamo } from './dynamodb.js';
 import { createGateway } from './gateway.js';
 import type { LocalEndpoint } from './gateway.js';
-import { ensureHelmBinary } from './helm-binary.js';
+import { ensureHelmBinary, ensureLayerBinary } from './helm-binary.js';
 import { PortInUseError } from './errors.js';
 import { generateLocalCredentials, localAccessGuard } from './local-auth.js';
 import type { LocalCredentials } from './local-auth.js';
@@ -149,7 +149,10 @@ async function bringUp(
   if (!options.dynamodbEndpoint) started.dynamo = await startDynamoDbLocal(options.dataDir ? { dataDir: join(options.dataDir, 'dynamodb') } : {});
   const dynamodbEndpoint = options.dynamodbEndpoint ?? started.dynamo?.endpoint ?? '';
   const tables = await ensureTables(dynamodbEndpoint, options.tablePrefix ?? '');
-  const helm = ensureHelmBinary(join(ROOT, 'node_modules', '.cache', 'control-plane'));
+  const binaries = join(ROOT, 'node_modules', '.cache', 'control-plane');
+  const helm = ensureHelmBinary(binaries);
+  // kubectl beside helm, for a person pointing it at the simulator (docs/kubernetes-simulator.md).
+  ensureLayerBinary(binaries, 'kubectl');
   let kubeconfig = options.kubeconfig;
   if (!kubeconfig && options.kubernetesSimulator) {
     const { startKubeSimulator } = await import('./kube/server.js');
