@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as z from 'zod';
+import type { Cluster } from './cluster/index.js';
 import type { DeleteOptions } from './deletion.js';
 import {
   acceptsAggregated,
@@ -33,7 +34,7 @@ export const KUBE_VERSION = {
 // What real clusters serve without credentials (system:public-info-viewer).
 const PUBLIC_PATHS = new Set(['/version', '/healthz', '/readyz', '/livez']);
 
-export type HandlerContext = { rest: KubeRest; token: string; serverAddress: () => string; log?: (line: string) => void };
+export type HandlerContext = { rest: KubeRest; cluster: Cluster; token: string; serverAddress: () => string; log?: (line: string) => void };
 
 const sendJson = (response: ServerResponse, code: number, body: unknown, contentType = 'application/json'): void => {
   const text = JSON.stringify(body);

@@ -8,6 +8,13 @@ import { BUILT_IN_TYPES, groupVersionOf, type ResourceRegistry, type ResourceTyp
 import { fieldMatcher, labelMatcher } from './selectors.js';
 import type { KubeObject, KubeStore, ObjectKey } from './store.js';
 
+/**
+ * An admission step (the API server's defaulting and validating admission): it may mutate the
+ * object about to be stored (defaults, allocated cluster IPs) and throws a KubeApiError (422) to
+ * refuse it. `live` is the stored object on update, undefined on create. It runs for dry runs too.
+ */
+export type Admitter = (type: ResourceType, object: KubeObject, live: KubeObject | undefined, rest: KubeRest) => void;
+
 /** The query options every write understands. */
 export type WriteOptions = { dryRun?: boolean; fieldManager?: string; force?: boolean; subresource?: string };
 
@@ -32,6 +39,8 @@ const specOf = (object: KubeObject): string => {
  */
 export class KubeRest {
   readonly deleter: Deleter;
+  /** Admission steps, run in order on every create and update (the cluster adds its own). */
+  readonly admitters: Admitter[] = [];
 
   constructor(
     readonly store: KubeStore,
@@ -72,6 +81,7 @@ export class KubeRest {
     Object.assign(meta, { uid: randomUUID(), creationTimestamp: now(), generation: 1 });
     delete meta.deletionTimestamp;
     if (type.kind === 'Namespace') object.status = { phase: 'Active' };
+    for (const admit of this.admitters) admit(type, object, undefined, this);
     return this.write(type, key, object, options);
   }
 
@@ -128,6 +138,7 @@ export class KubeRest {
       } else if (live.status === undefined) delete object.status;
       else object.status = live.status;
     }
+    for (const admit of this.admitters) admit(type, object, live, this);
     if (specOf(object) !== specOf(live)) object.metadata.generation = (live.metadata.generation ?? 1) + 1;
     if (!object.metadata.managedFields && live.metadata.managedFields) object.metadata.managedFields = live.metadata.managedFields;
     this.validate(type, object);

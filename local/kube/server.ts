@@ -3,6 +3,8 @@ import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startCluster, type Cluster } from './cluster/index.js';
+import type { ClusterSettings } from './cluster/settings.js';
 import { restoreCustomTypes } from './crd.js';
 import { createKubeHandler } from './handler.js';
 import { ResourceRegistry } from './resources.js';
@@ -21,6 +23,8 @@ export type KubeSimulatorOptions = {
   watchHistory?: number;
   /** Receives one line per request (for debugging a client against the simulator). */
   log?: (line: string) => void;
+  /** The simulated cluster's settings (nodes, time scale); see docs/kubernetes-simulator.md. */
+  cluster?: Partial<ClusterSettings>;
 };
 
 export type KubeSimulator = {
@@ -29,6 +33,7 @@ export type KubeSimulator = {
   caPem: string;
   token: string;
   rest: KubeRest;
+  cluster: Cluster;
   close(): Promise<void>;
 };
 
@@ -67,11 +72,13 @@ export async function startKubeSimulator(options: KubeSimulatorOptions = {}): Pr
       rest.create(rest.registry.find('', 'v1', 'namespaces')!, undefined, { metadata: { name } });
   }
 
+  const cluster = startCluster(rest, options.cluster);
+
   const host = options.host ?? '127.0.0.1';
   let url = '';
   const server = createServer(
     { key: credentials.keyPem, cert: credentials.certPem },
-    createKubeHandler({ rest, token: credentials.token, serverAddress: () => url.replace(/^https:\/\//, ''), log: options.log }),
+    createKubeHandler({ rest, cluster, token: credentials.token, serverAddress: () => url.replace(/^https:\/\//, ''), log: options.log }),
   );
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
@@ -93,7 +100,9 @@ export async function startKubeSimulator(options: KubeSimulatorOptions = {}): Pr
     caPem: credentials.caPem,
     token: credentials.token,
     rest,
+    cluster,
     close: async () => {
+      cluster.stop();
       // Watches are long-lived requests; without closing their sockets `close` would wait for them.
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -8,6 +8,7 @@ import { ensureLayerBinary, type LayerBinary } from '../../local/helm-binary.js'
 import { startKubeSimulator, type KubeSimulator, type KubeSimulatorOptions } from '../../local/kube/server.js';
 
 const run = promisify(execFile);
+export const TEST_TIME_SCALE = 0.05;
 const BIN_DIR = resolve('node_modules', '.cache', 'control-plane');
 
 /** A running simulator plus what a test needs to talk to it: real binaries with isolated caches, and fetch over its CA. */
@@ -23,7 +24,8 @@ export type TestCluster = KubeSimulator & {
 };
 
 export async function startTestCluster(options: KubeSimulatorOptions = {}): Promise<TestCluster> {
-  const simulator = await startKubeSimulator(options);
+  // Simulated durations at 1/20: a pod is ready in a fraction of a second, a crash backoff starts at 0.5 s.
+  const simulator = await startKubeSimulator({ ...options, cluster: { timeScale: TEST_TIME_SCALE, ...options.cluster } });
   const home = mkdtempSync(join(tmpdir(), 'kube-test-'));
   // Discovery and OpenAPI are disk-cached per host (trap 5): every cluster gets its own caches.
   const env: NodeJS.ProcessEnv = {

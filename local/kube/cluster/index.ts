@@ -1,0 +1,21 @@
+import type { KubeRest } from '../rest.js';
+import { EventRecorder } from './events.js';
+import { ControllerHost } from './host.js';
+import { PodLogBook } from './logs.js';
+import { DEFAULT_CLUSTER_SETTINGS, type ClusterSettings } from './settings.js';
+
+/** The cluster behind the API server: its controllers, and what the API serves from them (logs). */
+export type Cluster = { host: ControllerHost; logs: PodLogBook; events: EventRecorder; settings: ClusterSettings; stop(): void };
+
+/**
+ * Starts what a cluster runs behind its API server: nodes, the scheduler, the kubelet stand-in and
+ * the workload controllers. Admission steps are added to `rest` first, so they apply to every write.
+ */
+export function startCluster(rest: KubeRest, overrides: Partial<ClusterSettings> = {}): Cluster {
+  const settings: ClusterSettings = { ...DEFAULT_CLUSTER_SETTINGS, ...overrides };
+  const logs = new PodLogBook();
+  const events = new EventRecorder(rest);
+  const host = new ControllerHost(rest, settings);
+  host.start();
+  return { host, logs, events, settings, stop: () => host.stop() };
+}
