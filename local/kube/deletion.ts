@@ -13,6 +13,8 @@ export type DeleteOptions = {
   propagationPolicy?: PropagationPolicy;
   orphanDependents?: boolean;
   dryRun?: boolean;
+  /** For pods on a node: how long the kubelet has to stop them; 0 removes the pod at once. */
+  gracePeriodSeconds?: number;
   preconditions?: { uid?: string; resourceVersion?: string };
 };
 
@@ -36,6 +38,12 @@ export class Deleter {
     if ((uid && uid !== live.metadata.uid) || (resourceVersion && resourceVersion !== live.metadata.resourceVersion))
       throw conflict(type.plural, type.group, name, 'the precondition for the delete was not met');
     if (options.dryRun) return live;
+    if (this.graceful(type, live, options)) {
+      if (live.metadata.deletionTimestamp) return live;
+      const grace = options.gracePeriodSeconds ?? (live.spec as { terminationGracePeriodSeconds?: number } | undefined)?.terminationGracePeriodSeconds ?? 30;
+      const deadline = new Date(Date.now() + grace * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+      return this.rest.store.put(key, { ...live, metadata: { ...live.metadata, deletionTimestamp: deadline, deletionGracePeriodSeconds: grace } });
+    }
     const policy = options.propagationPolicy ?? (options.orphanDependents ? PROPAGATION.orphan : PROPAGATION.background);
     return this.remove(type, key, live, policy);
   }
@@ -54,6 +62,17 @@ export class Deleter {
       metadata: { resourceVersion: String(this.rest.store.resourceVersion) },
       items,
     };
+  }
+
+  /**
+   * Pods running on a node are deleted gracefully: they get a deletionTimestamp and the kubelet
+   * removes them once their containers have stopped. Unscheduled and finished pods, and a grace
+   * period of 0 (`kubectl delete --force --grace-period=0`, the kubelet's own delete), go at once.
+   */
+  private graceful(type: ResourceType, live: KubeObject, options: DeleteOptions): boolean {
+    if (type.group !== '' || type.kind !== 'Pod' || options.gracePeriodSeconds === 0) return false;
+    const pod = live as KubeObject & { spec?: { nodeName?: string }; status?: { phase?: string } };
+    return Boolean(pod.spec?.nodeName) && pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed';
   }
 
   /** Called after a write: an object marked for deletion whose finalizers are now empty goes away. */

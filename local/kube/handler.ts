@@ -16,20 +16,8 @@ import { OPENAPI_V2_CONTENT_TYPE, openApiGroupVersion, openApiRoot, openApiV2 } 
 import { decodeKubeProtobuf, UnsupportedProtobufError } from './protobuf.js';
 import type { KubeRest, WriteOptions } from './rest.js';
 import type { ResourceType } from './resources.js';
+import { KUBE_VERSION } from './version.js';
 import { serveWatch } from './watch.js';
-
-/** The version kubectl from the same Lambda layer reports (`kubectl version --client`), so neither warns about skew. */
-export const KUBE_VERSION = {
-  major: '1',
-  minor: '33',
-  gitVersion: 'v1.33.9',
-  gitCommit: '0000000000000000000000000000000000000000',
-  gitTreeState: 'clean',
-  buildDate: '2026-01-01T00:00:00Z',
-  goVersion: 'go1.24.13',
-  compiler: 'gc',
-  platform: 'linux/amd64',
-} as const;
 
 // What real clusters serve without credentials (system:public-info-viewer).
 const PUBLIC_PATHS = new Set(['/version', '/healthz', '/readyz', '/livez']);
@@ -81,8 +69,15 @@ const DeleteOptionsSchema = z.looseObject({
   propagationPolicy: z.enum(['Background', 'Foreground', 'Orphan']).optional(),
   orphanDependents: z.boolean().optional(),
   dryRun: z.array(z.string()).optional(),
+  gracePeriodSeconds: z.number().int().min(0).optional(),
   preconditions: z.object({ uid: z.string().optional(), resourceVersion: z.string().optional() }).optional(),
 });
+
+function gracePeriodOf(raw: string | null): number | undefined {
+  if (raw === null) return undefined;
+  if (!/^\d+$/.test(raw)) throw badRequest(`invalid gracePeriodSeconds: ${raw}`);
+  return Number(raw);
+}
 
 function deleteOptionsOf(query: URLSearchParams, body: unknown): DeleteOptions {
   const parsed = DeleteOptionsSchema.safeParse(body ?? {});
@@ -96,6 +91,7 @@ function deleteOptionsOf(query: URLSearchParams, body: unknown): DeleteOptions {
     propagationPolicy: policy.data ?? parsed.data.propagationPolicy,
     orphanDependents: query.get('orphanDependents') === 'true' || parsed.data.orphanDependents === true,
     dryRun: query.get('dryRun') === 'All' || parsed.data.dryRun?.includes('All') === true,
+    gracePeriodSeconds: gracePeriodOf(query.get('gracePeriodSeconds')) ?? parsed.data.gracePeriodSeconds,
     preconditions: parsed.data.preconditions,
   };
 }

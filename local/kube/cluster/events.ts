@@ -14,7 +14,8 @@ export type EventSource = { component: string; host?: string };
 export class EventRecorder {
   constructor(private readonly rest: KubeRest) {}
 
-  record(object: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, source: EventSource): void {
+  /** `fieldPath` names the part of the object, as kubelets do for a container (`spec.containers{web}`). */
+  record(object: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, source: EventSource, fieldPath?: string): void {
     const namespace = object.metadata.namespace ?? 'default';
     const events = this.rest.registry.find('', 'v1', 'events')!;
     const existing = this.rest.store
@@ -40,6 +41,7 @@ export class EventRecorder {
         uid: object.metadata.uid,
         apiVersion: object.apiVersion,
         resourceVersion: object.metadata.resourceVersion,
+        ...(fieldPath ? { fieldPath } : {}),
       },
       reason,
       message,

@@ -1,7 +1,13 @@
 import type { KubeRest } from '../rest.js';
+import { workloadAdmission } from './defaults.js';
+import { DeploymentController } from './deployment.js';
 import { EventRecorder } from './events.js';
 import { ControllerHost } from './host.js';
+import { Kubelet } from './kubelet.js';
 import { PodLogBook } from './logs.js';
+import { NodeLifecycle } from './nodes.js';
+import { ReplicaSetController } from './replicaset.js';
+import { Scheduler } from './scheduler.js';
 import { DEFAULT_CLUSTER_SETTINGS, type ClusterSettings } from './settings.js';
 
 /** The cluster behind the API server: its controllers, and what the API serves from them (logs). */
@@ -15,7 +21,9 @@ export function startCluster(rest: KubeRest, overrides: Partial<ClusterSettings>
   const settings: ClusterSettings = { ...DEFAULT_CLUSTER_SETTINGS, ...overrides };
   const logs = new PodLogBook();
   const events = new EventRecorder(rest);
+  rest.admitters.push(workloadAdmission);
   const host = new ControllerHost(rest, settings);
+  host.add(new NodeLifecycle(), new Scheduler(events), new Kubelet(events, logs), new ReplicaSetController(), new DeploymentController());
   host.start();
   return { host, logs, events, settings, stop: () => host.stop() };
 }
