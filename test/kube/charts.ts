@@ -14,7 +14,7 @@ export function writeChart(name: string, values: string, templates: Record<strin
 
 /** A small web chart: a Deployment (image, replicas and requests from values) and a Service. */
 export function webChart(): string {
-  return writeChart('web', 'image: nginx:1.27\nreplicas: 2\nmemory: 64Mi\nprogressDeadlineSeconds: 600\n', {
+  return writeChart('web', 'image: nginx:1.27\nreplicas: 2\ncpu: 50m\nmemory: 64Mi\nprogressDeadlineSeconds: 600\n', {
     'deployment.yaml': `apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -34,7 +34,7 @@ spec:
         image: {{ .Values.image }}
         ports: [{containerPort: 80, name: http}]
         readinessProbe: {httpGet: {path: /, port: http}}
-        resources: {requests: {cpu: 50m, memory: {{ .Values.memory }}}}
+        resources: {requests: {cpu: {{ .Values.cpu }}, memory: {{ .Values.memory }}}}
 `,
     'service.yaml': `apiVersion: v1
 kind: Service
