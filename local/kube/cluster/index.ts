@@ -2,6 +2,7 @@ import type { KubeRest } from '../rest.js';
 import { EventRecorder } from './events.js';
 import { ControllerHost } from './host.js';
 import { PodLogBook } from './logs.js';
+import { networking } from './networking.js';
 import { DEFAULT_CLUSTER_SETTINGS, type ClusterSettings } from './settings.js';
 
 /** The cluster behind the API server: its controllers, and what the API serves from them (logs). */
@@ -16,6 +17,7 @@ export function startCluster(rest: KubeRest, overrides: Partial<ClusterSettings>
   const logs = new PodLogBook();
   const events = new EventRecorder(rest);
   const host = new ControllerHost(rest, settings);
+  host.add(...networking(rest, events));
   host.start();
   return { host, logs, events, settings, stop: () => host.stop() };
 }
