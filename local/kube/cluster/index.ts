@@ -4,6 +4,7 @@ import { ControllerHost } from './host.js';
 import { PodLogBook } from './logs.js';
 import { networking } from './networking.js';
 import { DEFAULT_CLUSTER_SETTINGS, type ClusterSettings } from './settings.js';
+import { storage } from './storage.js';
 
 /** The cluster behind the API server: its controllers, and what the API serves from them (logs). */
 export type Cluster = { host: ControllerHost; logs: PodLogBook; events: EventRecorder; settings: ClusterSettings; stop(): void };
@@ -17,7 +18,7 @@ export function startCluster(rest: KubeRest, overrides: Partial<ClusterSettings>
   const logs = new PodLogBook();
   const events = new EventRecorder(rest);
   const host = new ControllerHost(rest, settings);
-  host.add(...networking(rest, events));
+  host.add(...networking(rest, events), ...storage(rest, events));
   host.start();
   return { host, logs, events, settings, stop: () => host.stop() };
 }
