@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -241,6 +241,20 @@ describe('Services, load balancers and endpoints', () => {
       expect(placeholder.ports).toBeUndefined();
     });
 
+    it('lists the pods of a headless Service without ports, with the headless label on its slice', async () => {
+      await kubectl('create', 'service', 'clusterip', 'db', '--clusterip=None', '-n', 'net');
+      await createPod('db-0', { app: 'db' }, '10.244.3.7', true);
+      const [slice] = await eventually(async () => {
+        const found = await slices('db');
+        return found[0]?.endpoints?.length ? found : undefined;
+      });
+      expect(slice?.metadata.labels).toMatchObject({ 'service.kubernetes.io/headless': '', 'kubernetes.io/service-name': 'db' });
+      expect(slice?.ports).toBeUndefined();
+      expect(slice?.endpoints?.[0]?.addresses).toEqual(['10.244.3.7']);
+      const found = await eventually(async () => ((await endpoints('db')).subsets?.length ? endpoints('db') : undefined));
+      expect(found.subsets).toEqual([{ addresses: [expect.objectContaining({ ip: '10.244.3.7' }) as unknown] }]);
+    });
+
     it('leaves a selectorless Service alone, and deletes the Endpoints and slices with their Service', async () => {
       const selectorless = `apiVersion: v1\nkind: Service\nmetadata:\n  name: manual\n  namespace: net\nspec:\n  ports:\n  - {port: 80}\n`;
       await kubectl('apply', '-f', manifest('manual.yaml', selectorless));
@@ -248,5 +262,26 @@ describe('Services, load balancers and endpoints', () => {
       await eventually(async () => ((await kubectl('get', 'endpoints,endpointslices', '-n', 'net', '-o', 'name')).includes('/ep') ? undefined : true));
       expect(await kubectl('get', 'endpoints', '-n', 'net', '-o', 'name')).not.toContain('endpoints/manual');
     });
+  });
+});
+
+// Allocations live in the stored Services, so a restart neither forgets nor duplicates them.
+describe('Service allocations across a restart', () => {
+  it('still refuses a node port held by a Service stored before the restart, and keeps one kubernetes Service', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'services-restart-'));
+    const first = await startTestCluster({ dataDir });
+    await first.cli('kubectl', ['create', 'service', 'nodeport', 'kept', '--tcp=80', '--node-port=30200']);
+    await first.stop();
+    const second = await startTestCluster({ dataDir });
+    try {
+      await expect(second.cli('kubectl', ['create', 'service', 'nodeport', 'again', '--tcp=80', '--node-port=30200'])).rejects.toThrow(
+        'spec.ports[0].nodePort: Invalid value: 30200: provided port is already allocated',
+      );
+      const names = await second.cli('kubectl', ['get', 'svc', '-n', 'default', '-o', 'name']);
+      expect(names.trim().split('\n')).toEqual(['service/kept', 'service/kubernetes']);
+    } finally {
+      await second.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -23,7 +23,7 @@ function desiredSlices(host: ControllerHost, endpoints: PodEndpoint[], publishNo
   const slices = new Map<string, Slice>();
   for (const endpoint of endpoints) {
     const ports = endpoint.ports.map(({ name, ...rest }) => ({ name: name ?? '', ...rest }));
-    const key = JSON.stringify(ports);
+    const key = JSON.stringify(ports.length ? ports : null); // as keyOf reads a stored slice
     const slice = slices.get(key) ?? { ports, endpoints: [] };
     slices.set(key, slice);
     const zone = endpoint.nodeName ? host.get('', 'nodes', '', endpoint.nodeName)?.metadata.labels?.[ZONE_LABEL] : undefined;
@@ -113,7 +113,7 @@ export function endpointSlicesController(): Controller {
               },
           addressType: 'IPv4',
           endpoints: slice.endpoints,
-          ...(slice.ports ? { ports: slice.ports } : {}),
+          ...(slice.ports?.length ? { ports: slice.ports } : {}),
         };
         if (current) host.rest.replace(type, current, body, {});
         else host.rest.create(type, target.namespace, body);
