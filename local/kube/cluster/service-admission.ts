@@ -65,6 +65,7 @@ function dropTypeDependentFields(spec: ServiceSpec, old: ServiceSpec): void {
   if (needsClusterIP(old) && !needsClusterIP(spec) && spec.clusterIP === old.clusterIP && sameList(spec.clusterIPs, old.clusterIPs)) {
     for (const key of ['clusterIP', 'clusterIPs', 'ipFamilies', 'ipFamilyPolicy'] as const) delete spec[key];
   }
+  if (needsClusterIP(old) && !needsClusterIP(spec) && spec.internalTrafficPolicy === old.internalTrafficPolicy) delete spec.internalTrafficPolicy;
   if (needsNodePort(old) && !needsNodePort(spec) && nodePortsOf(spec).every((p) => nodePortsOf(old).includes(p)))
     for (const port of spec.ports ?? []) delete port.nodePort;
   if (needsHealthCheckNodePort(old) && !needsHealthCheckNodePort(spec) && spec.healthCheckNodePort === old.healthCheckNodePort) delete spec.healthCheckNodePort;
