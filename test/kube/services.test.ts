@@ -114,6 +114,13 @@ describe('Services, load balancers and endpoints', () => {
     );
   });
 
+  it('refuses fields that only an externally reachable Service may have', async () => {
+    const yaml = `apiVersion: v1\nkind: Service\nmetadata:\n  name: inside\n  namespace: net\nspec:\n  externalTrafficPolicy: Local\n  ports:\n  - {port: 80}\n`;
+    await expect(kubectl('apply', '-f', manifest('inside.yaml', yaml))).rejects.toThrow(
+      'Service "inside" is invalid: spec.externalTrafficPolicy: Invalid value: "Local": may only be set for externally-accessible services',
+    );
+  });
+
   it('releases the node ports of a Service that becomes ClusterIP', async () => {
     await kubectl('create', 'service', 'nodeport', 'shrink', '--tcp=80', '--node-port=30111', '-n', 'net');
     await kubectl('patch', 'svc', 'shrink', '-n', 'net', '-p', '{"spec":{"type":"ClusterIP"}}');

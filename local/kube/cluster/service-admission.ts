@@ -89,10 +89,17 @@ function validate(spec: ServiceSpec, old: ServiceSpec | undefined): FieldError[]
     if (!PROTOCOLS.includes(port.protocol ?? '')) errors.push(notSupported(`${path}.protocol`, port.protocol, PROTOCOLS));
     if (type === SERVICE_TYPES.clusterIP && port.nodePort) errors.push(forbidden(`${path}.nodePort`, "may not be used when `type` is 'ClusterIP'"));
   });
+  const externalIPs = Array.isArray(spec.externalIPs) && spec.externalIPs.length > 0;
+  if (spec.externalTrafficPolicy && !needsNodePort(spec) && !(type === SERVICE_TYPES.clusterIP && externalIPs))
+    errors.push(invalidValue('spec.externalTrafficPolicy', spec.externalTrafficPolicy, 'may only be set for externally-accessible services'));
+  if (spec.allocateLoadBalancerNodePorts != null && type !== SERVICE_TYPES.loadBalancer)
+    errors.push(forbidden('spec.allocateLoadBalancerNodePorts', "may only be used when `type` is 'LoadBalancer'"));
   (spec.clusterIPs ?? []).forEach((ip, i) => {
     if (ip !== 'None' && ip !== '' && ipv4ToNumber(ip) === undefined && !ip.includes(':'))
       errors.push(invalidValue(`spec.clusterIPs[${i}]`, ip, 'must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)'));
   });
+  if (old && needsHealthCheckNodePort(old) && needsHealthCheckNodePort(spec) && spec.healthCheckNodePort !== old.healthCheckNodePort)
+    errors.push(forbidden('spec.healthCheckNodePort', 'field is immutable'));
   if (old && needsClusterIP(old) && needsClusterIP(spec) && !(isHeadless(old) && isHeadless(spec))) {
     const before = old.clusterIPs ?? [];
     const after = spec.clusterIPs ?? [];
