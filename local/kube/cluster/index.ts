@@ -5,10 +5,12 @@ import { EventRecorder } from './events.js';
 import { ControllerHost } from './host.js';
 import { Kubelet } from './kubelet.js';
 import { PodLogBook } from './logs.js';
+import { networking } from './networking.js';
 import { NodeLifecycle } from './nodes.js';
 import { ReplicaSetController } from './replicaset.js';
 import { Scheduler } from './scheduler.js';
 import { DEFAULT_CLUSTER_SETTINGS, type ClusterSettings } from './settings.js';
+import { storage } from './storage.js';
 
 /** The cluster behind the API server: its controllers, and what the API serves from them (logs). */
 export type Cluster = { host: ControllerHost; logs: PodLogBook; events: EventRecorder; settings: ClusterSettings; stop(): void };
@@ -24,6 +26,7 @@ export function startCluster(rest: KubeRest, overrides: Partial<ClusterSettings>
   rest.admitters.push(workloadAdmission);
   const host = new ControllerHost(rest, settings);
   host.add(new NodeLifecycle(), new Scheduler(events), new Kubelet(events, logs), new ReplicaSetController(), new DeploymentController());
+  host.add(...networking(rest, events), ...storage(rest, events));
   host.start();
   return { host, logs, events, settings, stop: () => host.stop() };
 }
