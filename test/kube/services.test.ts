@@ -161,22 +161,21 @@ describe('Services, load balancers and endpoints', () => {
       return json;
     };
     const podPath = (name: string): string => `/api/v1/namespaces/net/pods/${name}`;
-    // What the kubelet writes once the containers run: phase, pod IP and the Ready condition.
-    const setStatus = async (name: string, ip: string, ready: boolean): Promise<void> => {
-      const pod = (await api('GET', podPath(name))) as Record<string, unknown>;
-      const condition = (type: string): Record<string, string> => ({ type, status: ready ? 'True' : 'False', lastTransitionTime: new Date().toISOString() });
-      await api('PUT', `${podPath(name)}/status`, {
-        ...pod,
-        status: { phase: 'Running', podIP: ip, podIPs: [{ ip }], conditions: [condition('Ready'), condition('ContainersReady')] },
-      });
-    };
-    const createPod = async (name: string, labels: Record<string, string>, ip: string, ready: boolean): Promise<void> => {
+    type Placed = { ip: string; nodeName: string };
+    // Real pods: the scheduler places them and the kubelet stand-in runs them to Ready (or, with the
+    // `notready` tag, to Running without ever being ready).
+    const createPod = async (name: string, labels: Record<string, string>, image = 'nginx:1.27'): Promise<Placed> => {
       await api('POST', '/api/v1/namespaces/net/pods', {
         metadata: { name, labels },
-        spec: { nodeName: 'sim-node-1', containers: [{ name: 'app', image: 'nginx', ports: [{ name: 'http', containerPort: 8080 }] }] },
+        spec: { containers: [{ name: 'app', image, ports: [{ name: 'http', containerPort: 8080 }] }] },
       });
-      await setStatus(name, ip, ready);
+      return eventually(async () => {
+        const pod = (await api('GET', podPath(name))) as { spec: { nodeName?: string }; status: { phase?: string; podIP?: string } };
+        return pod.status.phase === 'Running' && pod.status.podIP && pod.spec.nodeName ? { ip: pod.status.podIP, nodeName: pod.spec.nodeName } : undefined;
+      });
     };
+    const byIp = (a: Placed, b: Placed): number => (a.ip < b.ip ? -1 : 1);
+    let placed: Record<string, Placed> = {};
     const endpoints = (name: string): Promise<Endpoints> => getJson<Endpoints>('endpoints', name, '-n', 'net');
     const slices = async (name: string): Promise<Slice[]> =>
       (await getJson<{ items: Slice[] }>('endpointslices', '-n', 'net', '-l', `kubernetes.io/service-name=${name}`)).items;
@@ -191,9 +190,9 @@ describe('Services, load balancers and endpoints', () => {
           `apiVersion: v1\nkind: Service\nmetadata:\n  name: ep\n  namespace: net\n  labels: {team: a}\nspec:\n  selector: {app: ep}\n  ports:\n  - {name: http, port: 80, targetPort: http}\n`,
         ),
       );
-      await createPod('ep-1', { app: 'ep' }, '10.244.1.10', true);
-      await createPod('ep-2', { app: 'ep' }, '10.244.2.11', true);
-      await createPod('other', { app: 'other' }, '10.244.1.12', true);
+      placed = { 'ep-1': await createPod('ep-1', { app: 'ep' }), 'ep-2': await createPod('ep-2', { app: 'ep' }) };
+      await createPod('other', { app: 'other' });
+      const [first, second] = Object.entries(placed).sort(([, a], [, b]) => byIp(a, b));
 
       const ready = await eventually(async () => {
         const found = await endpoints('ep');
@@ -201,10 +200,10 @@ describe('Services, load balancers and endpoints', () => {
       });
       expect(ready.subsets).toEqual([
         {
-          addresses: [
-            { ip: '10.244.1.10', nodeName: 'sim-node-1', targetRef: expect.objectContaining({ kind: 'Pod', name: 'ep-1', namespace: 'net' }) as unknown },
-            { ip: '10.244.2.11', nodeName: 'sim-node-1', targetRef: expect.objectContaining({ kind: 'Pod', name: 'ep-2' }) as unknown },
-          ],
+          addresses: [first!, second!].map(([name, pod]) => ({
+            ...pod,
+            targetRef: expect.objectContaining({ kind: 'Pod', name, namespace: 'net' }) as unknown,
+          })),
           ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
         },
       ]);
@@ -218,28 +217,27 @@ describe('Services, load balancers and endpoints', () => {
       expect(slice?.metadata.ownerReferences).toEqual([expect.objectContaining({ kind: 'Service', name: 'ep', controller: true }) as unknown]);
       expect(slice?.addressType).toBe('IPv4');
       expect(slice?.ports).toEqual([{ name: 'http', port: 8080, protocol: 'TCP' }]);
-      expect(slice?.endpoints?.map((e) => [e.addresses[0], e.conditions])).toEqual([
-        ['10.244.1.10', { ready: true, serving: true, terminating: false }],
-        ['10.244.2.11', { ready: true, serving: true, terminating: false }],
-      ]);
+      expect(slice?.endpoints?.map((e) => [e.addresses[0], e.conditions])).toEqual(
+        [first!, second!].map(([, pod]) => [pod.ip, { ready: true, serving: true, terminating: false }]),
+      );
     });
 
-    it('moves a pod whose Ready condition turns False to notReadyAddresses, and drops one relabelled or deleted', async () => {
-      await setStatus('ep-2', '10.244.2.11', false);
+    it('lists a pod that is not ready in notReadyAddresses, and drops one relabelled or deleted', async () => {
+      const sulky = await createPod('ep-3', { app: 'ep' }, 'nginx:notready');
       const moved = await eventually(async () => {
         const found = await endpoints('ep');
         return ips(found.subsets?.[0]?.notReadyAddresses).length === 1 ? found : undefined;
       });
-      expect(ips(moved.subsets?.[0]?.addresses)).toEqual(['10.244.1.10']);
-      expect(ips(moved.subsets?.[0]?.notReadyAddresses)).toEqual(['10.244.2.11']);
+      expect(ips(moved.subsets?.[0]?.addresses)).toEqual([placed['ep-1']!, placed['ep-2']!].sort(byIp).map((p) => p.ip));
+      expect(ips(moved.subsets?.[0]?.notReadyAddresses)).toEqual([sulky.ip]);
       await eventually(async () => {
         const slice = (await slices('ep'))[0];
-        const conditions = slice?.endpoints?.find((e) => e.addresses[0] === '10.244.2.11')?.conditions;
+        const conditions = slice?.endpoints?.find((e) => e.addresses[0] === sulky.ip)?.conditions;
         return conditions?.ready === false && conditions.serving === false ? true : undefined;
       });
 
       await kubectl('label', 'pod', 'ep-1', 'app=moved', '--overwrite', '-n', 'net');
-      await kubectl('delete', 'pod', 'ep-2', '-n', 'net');
+      await kubectl('delete', 'pod', 'ep-2', 'ep-3', '-n', 'net');
       await eventually(async () => ((await endpoints('ep')).subsets === undefined ? true : undefined));
       const placeholder = await eventually(async () => {
         const [slice] = await slices('ep');
@@ -250,16 +248,16 @@ describe('Services, load balancers and endpoints', () => {
 
     it('lists the pods of a headless Service without ports, with the headless label on its slice', async () => {
       await kubectl('create', 'service', 'clusterip', 'db', '--clusterip=None', '-n', 'net');
-      await createPod('db-0', { app: 'db' }, '10.244.3.7', true);
+      const db = await createPod('db-0', { app: 'db' });
       const [slice] = await eventually(async () => {
         const found = await slices('db');
         return found[0]?.endpoints?.length ? found : undefined;
       });
       expect(slice?.metadata.labels).toMatchObject({ 'service.kubernetes.io/headless': '', 'kubernetes.io/service-name': 'db' });
       expect(slice?.ports).toBeUndefined();
-      expect(slice?.endpoints?.[0]?.addresses).toEqual(['10.244.3.7']);
+      expect(slice?.endpoints?.[0]?.addresses).toEqual([db.ip]);
       const found = await eventually(async () => ((await endpoints('db')).subsets?.length ? endpoints('db') : undefined));
-      expect(found.subsets).toEqual([{ addresses: [expect.objectContaining({ ip: '10.244.3.7' }) as unknown] }]);
+      expect(found.subsets).toEqual([{ addresses: [expect.objectContaining({ ip: db.ip }) as unknown] }]);
     });
 
     it('leaves a selectorless Service alone, and deletes the Endpoints and slices with their Service', async () => {
