@@ -3,7 +3,13 @@
  * `reason` and `code` (helm treats 404 as "release not found" and 409 AlreadyExists as
  * "release exists"), so the reason strings are Kubernetes' own.
  */
-export type StatusDetails = { name?: string; group?: string; kind?: string; causes?: { reason?: string; message: string; field?: string }[] };
+export type StatusDetails = {
+  name?: string;
+  group?: string;
+  kind?: string;
+  causes?: { reason?: string; message: string; field?: string }[];
+  retryAfterSeconds?: number;
+};
 
 export class KubeApiError extends Error {
   override readonly name: string = 'KubeApiError';

@@ -16,8 +16,16 @@ import { OPENAPI_V2_CONTENT_TYPE, openApiGroupVersion, openApiRoot, openApiV2 } 
 import { decodeKubeProtobuf, UnsupportedProtobufError } from './protobuf.js';
 import type { KubeRest, WriteOptions } from './rest.js';
 import type { ResourceType } from './resources.js';
+import { evictPod } from './eviction.js';
+import { serveLogs } from './logs-endpoint.js';
+import { getMetrics, listMetrics, metricsList } from './metrics.js';
+import { serveScale } from './scale.js';
+import type { KubeObject } from './store.js';
+import { acceptsTable, includeObjectOf, printerFor, tableOf } from './table.js';
 import { KUBE_VERSION } from './version.js';
 import { serveWatch } from './watch.js';
+
+const METRICS_GROUP = 'metrics.k8s.io';
 
 // What real clusters serve without credentials (system:public-info-viewer).
 const PUBLIC_PATHS = new Set(['/version', '/healthz', '/readyz', '/livez']);
@@ -96,6 +104,53 @@ function deleteOptionsOf(query: URLSearchParams, body: unknown): DeleteOptions {
   };
 }
 
+/** What a GET answers: the object or list, or a meta.k8s.io Table of it when the client asks (`kubectl get`). */
+type Presenter = {
+  list(items: KubeObject[], list: Record<string, unknown>): unknown;
+  one(object: KubeObject): unknown;
+  watched?: (o: KubeObject) => Record<string, unknown>;
+};
+
+function presenterFor(context: HandlerContext, type: ResourceType, accept: string | undefined, query: URLSearchParams): Presenter {
+  if (!acceptsTable(accept)) return { list: (_items, list) => list, one: (object) => object };
+  const include = includeObjectOf(query);
+  const printer = printerFor(context.rest, type);
+  return {
+    list: (items, list) => tableOf(printer, items, (list.metadata as { resourceVersion?: string } | undefined)?.resourceVersion, include),
+    one: (object) => tableOf(printer, [object], object.metadata.resourceVersion, include),
+    watched: (object) => tableOf(printer, [object], undefined, include),
+  };
+}
+
+/** `log`, `scale` and `eviction`: each lives in its own module; `status` goes through the generic REST path. */
+async function serveSubresource(
+  context: HandlerContext,
+  path: ResourcePath & { name: string; subresource: string },
+  request: IncomingMessage,
+  response: ServerResponse,
+  query: URLSearchParams,
+): Promise<void> {
+  const { rest } = context;
+  const { type, namespace, name, subresource } = path;
+  const method = request.method ?? 'GET';
+  if (subresource === 'log' && method === 'GET') return serveLogs(rest, context.cluster.logs, namespace ?? '', name, query, response);
+  if (subresource === 'scale') {
+    const body = method === 'GET' ? undefined : await readBody(request);
+    const options = { dryRun: query.get('dryRun') === 'All', fieldManager: query.get('fieldManager') ?? undefined };
+    const scale = serveScale(rest, type, namespace, name, { method, contentType: request.headers['content-type'] ?? '', body }, options);
+    return sendJson(response, 200, scale);
+  }
+  if (subresource === 'eviction' && method === 'POST') {
+    const body = await readBody(request);
+    return sendJson(
+      response,
+      201,
+      evictPod(rest, namespace ?? '', name, body, (raw) => deleteOptionsOf(query, raw)),
+    );
+  }
+  throw methodNotAllowed(`the server does not allow ${method} on ${type.plural}/${subresource}`);
+}
+
 async function serveResource(
   context: HandlerContext,
   path: ResourcePath,
@@ -107,7 +162,11 @@ async function serveResource(
   const { type, namespace, name, subresource } = path;
   const method = request.method ?? 'GET';
   if (type.readOnly && method !== 'GET') throw methodNotAllowed(`${type.plural}.${type.group} supports only get and list`);
-  if (subresource && subresource !== 'status') throw notFound(`${type.plural}/${subresource}`, type.group, name ?? '');
+  if (subresource && subresource !== 'status') {
+    if (!name || !type.subresources?.includes(subresource)) throw notFound(`${type.plural}/${subresource}`, type.group, name ?? '');
+    return serveSubresource(context, { ...path, name, subresource }, request, response, query);
+  }
+  const present = presenterFor(context, type, request.headers.accept, query);
   const options: WriteOptions = {
     dryRun: query.get('dryRun') === 'All',
     fieldManager: query.get('fieldManager') ?? undefined,
@@ -115,11 +174,17 @@ async function serveResource(
     subresource,
   };
 
-  if (method === 'GET' && !name) {
-    if (query.get('watch') === 'true' || query.get('watch') === '1') return serveWatch(rest, type, namespace, query, response);
-    return sendJson(response, 200, rest.list(type, namespace, query));
+  if (type.group === METRICS_GROUP) {
+    if (name) return sendJson(response, 200, present.one(getMetrics(rest, type, namespace, name)));
+    const items = listMetrics(rest, type, namespace, query);
+    return sendJson(response, 200, present.list(items, metricsList(type, items)));
   }
-  if (method === 'GET' && name) return sendJson(response, 200, rest.get(type, namespace, name));
+  if (method === 'GET' && !name) {
+    if (query.get('watch') === 'true' || query.get('watch') === '1') return serveWatch(rest, type, namespace, query, response, present.watched);
+    const list = rest.list(type, namespace, query);
+    return sendJson(response, 200, present.list(list.items as KubeObject[], list));
+  }
+  if (method === 'GET' && name) return sendJson(response, 200, present.one(rest.get(type, namespace, name)));
   const body = await readBody(request);
   if (method === 'POST' && !name) return sendJson(response, 201, rest.create(type, namespace, body as Record<string, unknown>, options));
   if (method === 'PUT' && name) return sendJson(response, 200, rest.update(type, namespace, name, body as Record<string, unknown>, options));

@@ -134,7 +134,81 @@ function pathsOf(type: ResourceType): Record<string, object> {
       }),
     };
   }
+  for (const subresource of type.subresources ?? []) Object.assign(paths, subresourcePaths(type, subresource, prefix, scopeParams));
   return paths;
+}
+
+const SCALE = { group: 'autoscaling', version: 'v1', kind: 'Scale' } as const;
+const EVICTION = { group: 'policy', version: 'v1', kind: 'Eviction' } as const;
+const STATUS_REF = '#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.Status';
+
+/** The paths of `scale` (autoscaling/v1 Scale), `eviction` (policy/v1 Eviction) and `log` (text) under an object. */
+function subresourcePaths(type: ResourceType, subresource: string, prefix: string, scopeParams: object[]): Record<string, object> {
+  const path = `${prefix}/{name}/${subresource}`;
+  const parameters = [pathParam('name'), ...scopeParams];
+  const writeParams = [DRY_RUN, FIELD_MANAGER, FIELD_VALIDATION, PRETTY];
+  if (subresource === 'scale') {
+    const ref = `#/components/schemas/${schemaNameOf(SCALE)}`;
+    const scaleOperation = (action: string, summary: string, extra: object): object => ({
+      ...operation(type, action, summary, extra),
+      operationId: `${action}${type.kind}Scale`,
+      [GVK_EXTENSION]: SCALE,
+    });
+    return {
+      [path]: {
+        parameters,
+        get: scaleOperation('get', `read scale of the specified ${type.kind}`, { parameters: [PRETTY], responses: okResponse(ref) }),
+        put: scaleOperation('put', `replace scale of the specified ${type.kind}`, {
+          parameters: writeParams,
+          requestBody: jsonBody(ref),
+          responses: okResponse(ref),
+        }),
+        patch: scaleOperation('patch', `partially update scale of the specified ${type.kind}`, {
+          parameters: [...writeParams, FORCE],
+          requestBody: PATCH_BODY,
+          responses: okResponse(ref),
+        }),
+      },
+    };
+  }
+  if (subresource === 'eviction') {
+    const ref = `#/components/schemas/${schemaNameOf(EVICTION)}`;
+    const post = operation(type, 'post', `create eviction of a ${type.kind}`, {
+      parameters: writeParams,
+      requestBody: jsonBody(ref),
+      responses: okResponse(STATUS_REF, '201'),
+    });
+    return { [path]: { parameters, post: { ...post, operationId: `create${type.kind}Eviction`, [GVK_EXTENSION]: EVICTION } } };
+  }
+  const text = { '200': { description: 'OK', content: { 'text/plain': { schema: { type: 'string' } } } } };
+  return {
+    [path]: {
+      parameters,
+      get: { ...operation(type, 'get', `read ${subresource} of the specified ${type.kind}`, { responses: text }), operationId: `read${type.kind}Log` },
+    },
+  };
+}
+
+/** The schemas subresources refer to (Scale, Eviction, Status), added to a document whose types have those subresources. */
+function subresourceSchemas(types: readonly ResourceType[]): Record<string, object> {
+  const subresources = new Set(types.flatMap((t) => t.subresources ?? []));
+  const permissive = (description: string, gvk?: object): object => ({
+    type: 'object',
+    description,
+    'x-kubernetes-preserve-unknown-fields': true,
+    ...(gvk ? { [GVK_EXTENSION]: [gvk] } : {}),
+  });
+  const schemas: Record<string, object> = {};
+  if (subresources.has('scale')) schemas[schemaNameOf(SCALE)] = permissive('Scale represents a scaling request for a resource.', SCALE);
+  if (subresources.has('eviction')) {
+    schemas[schemaNameOf(EVICTION)] = permissive('Eviction evicts a pod from its node subject to certain policies and safety constraints.', EVICTION);
+    schemas['io.k8s.apimachinery.pkg.apis.meta.v1.Status'] = permissive('Status is a return value for calls that do not return other objects.', {
+      group: '',
+      version: 'v1',
+      kind: 'Status',
+    });
+  }
+  return schemas;
 }
 
 /** A permissive schema: any object with these fields is valid; the simulator's server decides. */
@@ -177,7 +251,7 @@ export function openApiGroupVersion(registry: ResourceRegistry, group: string, v
     openapi: '3.0.0',
     info: { title: 'Kubernetes (local simulator)', version: 'v1.35.1' },
     paths: Object.assign({}, ...types.map(pathsOf)) as Record<string, object>,
-    components: { schemas: Object.assign({}, ...types.map(schemasOf)) as Record<string, object> },
+    components: { schemas: Object.assign(subresourceSchemas(types), ...types.map(schemasOf)) as Record<string, object> },
   };
 }
 

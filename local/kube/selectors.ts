@@ -78,3 +78,33 @@ export function fieldMatcher(selector: string | null | undefined): Matcher {
   }
   return (object) => requirements.every((r) => matches(r, fieldValue(object, r.key)));
 }
+
+/** A `metav1.LabelSelector` as objects carry it (`spec.selector` of a Deployment, a PodDisruptionBudget). */
+export type LabelSelector = {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: { key: string; operator: string; values?: string[] }[];
+};
+
+/**
+ * A LabelSelector as the selector string Kubernetes prints and puts in `Scale.status.selector`
+ * (requirements sorted by key, set values sorted); '' for the empty selector, which matches everything.
+ */
+export function labelSelectorString(selector: LabelSelector | undefined): string {
+  const requirements: [string, string][] = Object.entries(selector?.matchLabels ?? {}).map(([key, value]) => [key, `${key}=${value}`]);
+  for (const expression of selector?.matchExpressions ?? []) {
+    const values = [...(expression.values ?? [])].sort().join(',');
+    const text =
+      expression.operator === 'In'
+        ? `${expression.key} in (${values})`
+        : expression.operator === 'NotIn'
+          ? `${expression.key} notin (${values})`
+          : expression.operator === 'DoesNotExist'
+            ? `!${expression.key}`
+            : expression.key;
+    requirements.push([expression.key, text]);
+  }
+  return requirements
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, text]) => text)
+    .join(',');
+}

@@ -19,10 +19,18 @@ type WatchEvent = { type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR
  * - `sendInitialEvents=true` (watch-list, on by default in client-go 1.35): ADDED for every current
  *   object, then a BOOKMARK annotated `k8s.io/initial-events-end: "true"` with the watched type's
  *   apiVersion/kind; without it reflectors never finish their initial list (trap 2 of the notes).
+ * `present` turns each event's object into what the client asked for (a one-row Table for `kubectl get -w`).
  * A selector change is reported as Kubernetes does: an object that stops matching is DELETED,
  * one that starts matching is ADDED.
  */
-export function serveWatch(rest: KubeRest, type: ResourceType, namespace: string | undefined, query: URLSearchParams, response: ServerResponse): void {
+export function serveWatch(
+  rest: KubeRest,
+  type: ResourceType,
+  namespace: string | undefined,
+  query: URLSearchParams,
+  response: ServerResponse,
+  present: (object: KubeObject) => Record<string, unknown> = (object) => object,
+): void {
   const labels = labelMatcher(query.get('labelSelector'));
   const fields = fieldMatcher(query.get('fieldSelector'));
   const scope = type.namespaced ? namespace : undefined;
@@ -34,7 +42,7 @@ export function serveWatch(rest: KubeRest, type: ResourceType, namespace: string
 
   const matching = new Set<string>();
   const idOf = (o: KubeObject): string => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
-  const asWatched = (o: KubeObject): KubeObject => ({ ...o, apiVersion, kind: type.kind });
+  const asWatched = (o: KubeObject): Record<string, unknown> => present({ ...o, apiVersion, kind: type.kind });
   const send = (event: WatchEvent): void => {
     response.write(`${JSON.stringify(event)}\n`);
   };
