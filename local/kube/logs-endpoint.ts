@@ -65,16 +65,21 @@ function containerOf(pod: KubeObject, requested: string | undefined): string {
   return requested;
 }
 
+function statusOf(pod: KubeObject, container: string): ContainerStatus | undefined {
+  const { status = {} } = pod as PodShape;
+  return [...(status.containerStatuses ?? []), ...(status.initContainerStatuses ?? []), ...(status.ephemeralContainerStatuses ?? [])].find(
+    (s) => s.name === container,
+  );
+}
+const stateOf = (pod: KubeObject, container: string): ContainerState | undefined => statusOf(pod, container)?.state;
+
 /**
  * The lines of the container instance the request reads, checked as the kubelet does: a container
  * waiting for its first start has none (400), `previous` needs an instance that terminated before,
  * and a container waiting to restart (CrashLoopBackOff) shows its last run.
  */
 function linesOf(logs: PodLogBook, pod: KubeObject, container: string, previous: boolean): string[] {
-  const { status = {} } = pod as PodShape;
-  const found = [...(status.containerStatuses ?? []), ...(status.initContainerStatuses ?? []), ...(status.ephemeralContainerStatuses ?? [])].find(
-    (s) => s.name === container,
-  );
+  const found = statusOf(pod, container);
   const { metadata } = pod;
   const waitingNow = found?.state?.waiting !== undefined || found?.state === undefined;
   const ranBefore = found?.lastState?.terminated !== undefined;
@@ -93,7 +98,7 @@ function linesOf(logs: PodLogBook, pod: KubeObject, container: string, previous:
 const timeOf = (line: string): number => Date.parse(line.slice(0, line.indexOf(' ')));
 const textOf = (line: string, timestamps: boolean): string => (timestamps ? line : line.slice(line.indexOf(' ') + 1));
 
-/** Serves the log request; with `follow`, keeps streaming until the client goes or the pod is deleted. */
+/** Serves the log request; with `follow`, keeps streaming until the client goes, the container stops or the pod is deleted. */
 export function serveLogs(rest: KubeRest, logs: PodLogBook, namespace: string, name: string, query: URLSearchParams, response: ServerResponse): void {
   const options = parseQuery(query);
   const pod = rest.get(rest.registry.find('', 'v1', 'pods')!, namespace, name);
@@ -114,14 +119,16 @@ export function serveLogs(rest: KubeRest, logs: PodLogBook, namespace: string, n
   };
   response.writeHead(200, { 'Content-Type': 'text/plain', ...(options.follow ? { 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache' } : {}) });
   const open = write(lines.map((line) => `${textOf(line, options.timestamps)}\n`).join(''));
-  if (!options.follow || options.previous || !open) return void response.end();
+  if (!options.follow || options.previous || !open || stateOf(pod, container)?.terminated) return void response.end();
 
   response.flushHeaders();
   const stopFollowing = logs.follow(namespace, name, container, (line) => {
     if (!write(`${textOf(line, options.timestamps)}\n`)) response.end();
   });
+  // Like the kubelet's follow, the stream ends when the container stops (or its pod is gone).
   const unsubscribe = rest.store.subscribe((event) => {
-    if (event.type === 'DELETED' && event.plural === 'pods' && event.group === '' && event.namespace === namespace && event.name === name) response.end();
+    if (event.plural !== 'pods' || event.group !== '' || event.namespace !== namespace || event.name !== name) return;
+    if (event.type === 'DELETED' || stateOf(event.object, container)?.terminated !== undefined) response.end();
   });
   const stop = (): void => {
     stopFollowing();
