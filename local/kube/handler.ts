@@ -12,13 +12,13 @@ import {
   legacyResourceList,
 } from './discovery.js';
 import { badRequest, KubeApiError, methodNotAllowed, notFound, unauthorized, unsupportedMediaType } from './errors.js';
+import { evictPod } from './eviction.js';
+import { serveLogs } from './logs-endpoint.js';
+import { getMetrics, listMetrics, metricsList } from './metrics.js';
 import { OPENAPI_V2_CONTENT_TYPE, openApiGroupVersion, openApiRoot, openApiV2 } from './openapi.js';
 import { decodeKubeProtobuf, UnsupportedProtobufError } from './protobuf.js';
 import type { KubeRest, WriteOptions } from './rest.js';
 import type { ResourceType } from './resources.js';
-import { evictPod } from './eviction.js';
-import { serveLogs } from './logs-endpoint.js';
-import { getMetrics, listMetrics, metricsList } from './metrics.js';
 import { serveScale } from './scale.js';
 import type { KubeObject } from './store.js';
 import { acceptsTable, includeObjectOf, printerFor, tableOf } from './table.js';
@@ -111,10 +111,10 @@ type Presenter = {
   watched?: (o: KubeObject) => Record<string, unknown>;
 };
 
-function presenterFor(context: HandlerContext, type: ResourceType, accept: string | undefined, query: URLSearchParams): Presenter {
+function presenterFor(rest: KubeRest, type: ResourceType, accept: string | undefined, query: URLSearchParams): Presenter {
   if (!acceptsTable(accept)) return { list: (_items, list) => list, one: (object) => object };
   const include = includeObjectOf(query);
-  const printer = printerFor(context.rest, type);
+  const printer = printerFor(rest, type);
   return {
     list: (items, list) => tableOf(printer, items, (list.metadata as { resourceVersion?: string } | undefined)?.resourceVersion, include),
     one: (object) => tableOf(printer, [object], object.metadata.resourceVersion, include),
@@ -166,7 +166,7 @@ async function serveResource(
     if (!name || !type.subresources?.includes(subresource)) throw notFound(`${type.plural}/${subresource}`, type.group, name ?? '');
     return serveSubresource(context, { ...path, name, subresource }, request, response, query);
   }
-  const present = presenterFor(context, type, request.headers.accept, query);
+  const present = presenterFor(rest, type, request.headers.accept, query);
   const options: WriteOptions = {
     dryRun: query.get('dryRun') === 'All',
     fieldManager: query.get('fieldManager') ?? undefined,

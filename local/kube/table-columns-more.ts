@@ -1,9 +1,11 @@
 /**
  * The columns of the less visited built-in types (rbac bindings, networking, coordination,
- * autoscaling, quotas, controller revisions, endpoint slices), as kube-apiserver prints them.
+ * autoscaling, quotas, controller revisions, endpoint slices) as kube-apiserver prints them, and the
+ * metrics as metrics-server prints them.
  * Built-in types with no printer of their own (Role, ClusterRole, LimitRange, CRDs) get the API server's
  * default convertor: NAME and CREATED AT.
  */
+import { formatCpu, formatMemory, parseQuantity } from './cluster/quantity.js';
 import { since } from './human-duration.js';
 import { labelSelectorString, type LabelSelector } from './selectors.js';
 import type { KubeObject } from './store.js';
@@ -92,8 +94,25 @@ function sliceEndpoints(slice: KubeObject): string {
   return addresses.length > 3 ? `${addresses.slice(0, 3).join(',')} + ${addresses.length - 3} more...` : addresses.join(',');
 }
 
+/** metrics-server's columns: name, each resource's usage (a pod's summed over its containers), window. */
+const metricsPrinter = (usageOf: (object: KubeObject) => Record<string, string>[]): Printer => ({
+  columns: [
+    column('Name', 'Name of the resource', { format: 'name' }),
+    column('cpu', '', { format: 'quantity' }),
+    column('memory', '', { format: 'quantity' }),
+    column('Window', '', { format: 'duration' }),
+  ],
+  cells: (m) => {
+    const usage = usageOf(m);
+    const total = (resource: string): number => usage.reduce((sum, u) => sum + parseQuantity(u[resource] ?? '0'), 0);
+    return [m.metadata.name, formatCpu(total('cpu')), formatMemory(total('memory')), str(m, 'window', '')];
+  },
+});
+
 /** More built-in printers, by `group/Kind` (merged with BUILT_IN_PRINTERS). */
 export const MORE_PRINTERS: Record<string, Printer> = {
+  'metrics.k8s.io/PodMetrics': metricsPrinter((m) => ((m.containers ?? []) as { usage: Record<string, string> }[]).map((c) => c.usage)),
+  'metrics.k8s.io/NodeMetrics': metricsPrinter((m) => [(m.usage ?? {}) as Record<string, string>]),
   'rbac.authorization.k8s.io/RoleBinding': bindingPrinter('roleBinding'),
   'rbac.authorization.k8s.io/ClusterRoleBinding': bindingPrinter('clusterRoleBinding'),
   'rbac.authorization.k8s.io/Role': CREATED_AT_PRINTER,

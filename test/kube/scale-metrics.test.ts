@@ -134,6 +134,12 @@ describe('metrics.k8s.io with kubectl top and client-node Metrics', () => {
     expect(rowOf(output, MANUAL_NODE)[1]).toBe(`${Math.round(cpu * 1000)}m`);
   });
 
+  it('kubectl get podmetrics prints the summed usage and window, as metrics-server does', async () => {
+    const output = await kubectl('get', 'podmetrics.metrics.k8s.io', '-n', 'm');
+    expect(output.split('\n')[0]).toMatch(/^NAME\s+CPU\s+MEMORY\s+WINDOW$/);
+    expect(rowOf(output, 'api')[3]).toBe('30s');
+  });
+
   it("answers client-node's Metrics class", async () => {
     const config = new KubeConfig();
     config.loadFromFile(cluster.kubeconfigPath);
