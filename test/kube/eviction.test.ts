@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestCluster, type TestCluster } from './cluster.js';
-import { createWithStatus, podWithStatus, running } from './fixtures.js';
+import { eventually, startTestCluster, type TestCluster } from './cluster.js';
+import { createPod, createWithStatus } from './fixtures.js';
 
 describe('pod eviction (POST pods/{name}/eviction) and PodDisruptionBudgets', () => {
   let cluster: TestCluster;
@@ -20,6 +20,18 @@ describe('pod eviction (POST pods/{name}/eviction) and PodDisruptionBudgets', ()
     });
   };
 
+  /** A pod the kubelet has started: budgets only guard running pods. */
+  const runningPod = async (name: string, app: string): Promise<void> => {
+    createPod(cluster.rest, 'e', name, [{ name: 'c', image: 'nginx:1.27' }], { labels: { app } });
+    await eventually(() =>
+      (cluster.rest.store.get({ group: '', plural: 'pods', namespace: 'e', name })?.status as { phase?: string } | undefined)?.phase === 'Running'
+        ? true
+        : undefined,
+    );
+  };
+  const gone = (name: string): Promise<true> =>
+    eventually(() => (cluster.rest.store.get({ group: '', plural: 'pods', namespace: 'e', name }) ? undefined : true));
+
   beforeAll(async () => {
     cluster = await startTestCluster();
     await cluster.cli('kubectl', ['create', 'ns', 'e']);
@@ -29,13 +41,13 @@ describe('pod eviction (POST pods/{name}/eviction) and PodDisruptionBudgets', ()
   });
 
   it('deletes a pod no budget covers', async () => {
-    podWithStatus(cluster.rest, 'e', 'free', [{ name: 'c', state: running(), ready: true }], { labels: { app: 'free' } });
+    await runningPod('free', 'free');
     expect(await evict('free')).toMatchObject({ status: 201, body: { status: 'Success' } });
-    await expect(cluster.cli('kubectl', ['get', 'pod', 'free', '-n', 'e'])).rejects.toThrow(/NotFound/);
+    await gone('free');
   });
 
   it("refuses with 429 when the pod's budget allows no disruption", async () => {
-    podWithStatus(cluster.rest, 'e', 'guarded', [{ name: 'c', state: running(), ready: true }], { labels: { app: 'guarded' } });
+    await runningPod('guarded', 'guarded');
     budget('guard', 'guarded', 0);
     const refused = await evict('guarded');
     expect(refused.status).toBe(429);
@@ -45,10 +57,11 @@ describe('pod eviction (POST pods/{name}/eviction) and PodDisruptionBudgets', ()
   });
 
   it('spends the one allowed disruption, so a second eviction is refused', async () => {
-    for (const name of ['a1', 'a2']) podWithStatus(cluster.rest, 'e', name, [{ name: 'c', state: running(), ready: true }], { labels: { app: 'pair' } });
+    await Promise.all(['a1', 'a2'].map((name) => runningPod(name, 'pair')));
     budget('pair', 'pair', 1);
     expect((await evict('a1')).status).toBe(201);
     expect((await evict('a2')).status).toBe(429);
+    await gone('a1');
     expect(await cluster.cli('kubectl', ['get', 'pdb', 'pair', '-n', 'e', '-o', 'jsonpath={.status.disruptionsAllowed}'])).toBe('0');
   });
 

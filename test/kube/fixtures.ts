@@ -1,13 +1,9 @@
 import type { KubeRest } from '../../local/kube/rest.js';
 import type { KubeObject } from '../../local/kube/store.js';
 
-/**
- * Objects written the way the cluster's controllers would write them, for tests that need a given
- * state without waiting for the kubelet: created through the REST layer, status through `status`.
- * Pods go to a node no simulated kubelet owns (`manual-node`), so nothing rewrites their status.
- */
-export const MANUAL_NODE = 'manual-node';
+const stamp = (offsetMs = 0): string => new Date(Date.now() + offsetMs).toISOString().replace(/\.\d+Z$/, 'Z');
 
+/** Creates an object through the REST layer and, when given, writes its status through `status`, as a controller would. */
 export function createWithStatus(rest: KubeRest, plural: string, group: string, version: string, object: Record<string, unknown>): KubeObject {
   const type = rest.registry.find(group, version, plural)!;
   const metadata = object.metadata as { namespace?: string };
@@ -16,42 +12,57 @@ export function createWithStatus(rest: KubeRest, plural: string, group: string, 
   return rest.replace(type, created, { ...created, status: object.status }, { subresource: 'status' });
 }
 
-type ContainerSpec = { name: string; image?: string; resources?: { requests?: Record<string, string> } };
+export type ContainerSpec = { name: string; image: string; resources?: { requests?: Record<string, string> } };
 
-/** A pod on `manual-node` whose kubelet status says what `states` give (one per container). */
-export function podWithStatus(
+/** Creates a pod for the cluster to schedule and run; its images decide how it behaves (see cluster/images.ts). */
+export function createPod(
   rest: KubeRest,
   namespace: string,
   name: string,
-  containers: (ContainerSpec & { state: Record<string, unknown>; ready?: boolean; restartCount?: number; lastState?: Record<string, unknown> })[],
-  extra: { phase?: string; labels?: Record<string, string>; podIP?: string } = {},
+  containers: ContainerSpec[],
+  extra: { labels?: Record<string, string>; restartPolicy?: string } = {},
 ): KubeObject {
-  const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  return createWithStatus(rest, 'pods', '', 'v1', {
-    metadata: { name, namespace, labels: extra.labels },
-    spec: { nodeName: MANUAL_NODE, containers: containers.map(({ name: n, image, resources }) => ({ name: n, image: image ?? `${n}:1.0`, resources })) },
-    status: {
-      phase: extra.phase ?? 'Running',
-      hostIP: '10.0.0.9',
-      podIP: extra.podIP ?? '10.244.9.9',
-      podIPs: [{ ip: extra.podIP ?? '10.244.9.9' }],
-      startTime: now,
-      conditions: [{ type: 'Ready', status: containers.every((c) => c.ready) ? 'True' : 'False' }],
-      containerStatuses: containers.map((c) => ({
-        name: c.name,
-        image: c.image ?? `${c.name}:1.0`,
-        ready: c.ready ?? false,
-        restartCount: c.restartCount ?? 0,
-        started: c.state.running !== undefined,
-        state: c.state,
-        lastState: c.lastState ?? {},
-      })),
-    },
-  });
+  const pods = rest.registry.find('', 'v1', 'pods')!;
+  return rest.create(pods, namespace, { metadata: { name, namespace, labels: extra.labels }, spec: { containers, restartPolicy: extra.restartPolicy } });
 }
 
-export const running = (): Record<string, unknown> => ({ running: { startedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z') } });
+type StatusOf = {
+  name: string;
+  state: Record<string, unknown>;
+  ready?: boolean;
+  restartCount?: number;
+  lastState?: Record<string, unknown>;
+  started?: boolean;
+};
+
+/** A pod object as a kubelet would have written it, for the printer's unit tests (never stored). */
+export function podObject(
+  name: string,
+  containers: StatusOf[],
+  extra: { phase?: string; init?: StatusOf[]; deletionTimestamp?: string; conditions?: { type: string; status: string }[] } = {},
+): KubeObject {
+  const status = (c: StatusOf): object => ({ ready: false, restartCount: 0, lastState: {}, started: c.state.running !== undefined, ...c });
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: 'unit', creationTimestamp: stamp(-5000), ...(extra.deletionTimestamp ? { deletionTimestamp: extra.deletionTimestamp } : {}) },
+    spec: {
+      nodeName: 'sim-node-1',
+      containers: containers.map((c) => ({ name: c.name, image: 'nginx' })),
+      initContainers: extra.init?.map((c) => ({ name: c.name, image: 'busybox' })),
+    },
+    status: {
+      phase: extra.phase ?? 'Running',
+      podIP: '10.244.1.7',
+      conditions: extra.conditions ?? [],
+      initContainerStatuses: extra.init?.map(status),
+      containerStatuses: containers.map(status),
+    },
+  };
+}
+
+export const running = (): Record<string, unknown> => ({ running: { startedAt: stamp() } });
 export const waiting = (reason: string): Record<string, unknown> => ({ waiting: { reason } });
-export const terminated = (reason: string, exitCode: number): Record<string, unknown> => ({
-  terminated: { reason, exitCode, finishedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z') },
+export const terminated = (reason: string, exitCode: number, agoMs = 0): Record<string, unknown> => ({
+  terminated: { reason, exitCode, finishedAt: stamp(-agoMs) },
 });

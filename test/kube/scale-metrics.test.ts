@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { KubeConfig, Metrics } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { containerUsage, NODE_SYSTEM_OVERHEAD } from '../../local/kube/metrics.js';
-import { startTestCluster, type TestCluster } from './cluster.js';
-import { createWithStatus, MANUAL_NODE, podWithStatus, running, waiting } from './fixtures.js';
+import { eventually, startTestCluster, type TestCluster } from './cluster.js';
+import { createPod } from './fixtures.js';
 
 const rowOf = (output: string, name: string): string[] => (output.split('\n').find((line) => line.split(/\s+/).includes(name)) ?? '').trim().split(/\s+/);
 const milli = (text: string): number => Number(text.replace(/m$/, ''));
@@ -75,29 +75,28 @@ describe('metrics.k8s.io with kubectl top and client-node Metrics', () => {
   const kubectl = (...args: string[]): Promise<string> => cluster.cli('kubectl', args);
   const requests = { cpu: '200m', memory: '256Mi' };
 
+  type Pod = { spec: { nodeName?: string; containers: { name: string; resources?: { requests?: Record<string, string> } }[] }; status?: { phase?: string } };
+  const podsNow = (): (Pod & { metadata: { name: string; namespace: string } })[] =>
+    cluster.rest.store.list('', 'pods') as unknown as (Pod & { metadata: { name: string; namespace: string } })[];
+  let node = '';
+
   beforeAll(async () => {
     cluster = await startTestCluster();
     await kubectl('create', 'ns', 'm');
     const { rest } = cluster;
-    createWithStatus(rest, 'nodes', '', 'v1', {
-      metadata: { name: MANUAL_NODE },
-      status: {
-        allocatable: { cpu: '4', memory: '8Gi', pods: '110' },
-        capacity: { cpu: '4', memory: '8Gi', pods: '110' },
-        conditions: [{ type: 'Ready', status: 'True' }],
-      },
-    });
-    podWithStatus(
+    createPod(
       rest,
       'm',
       'api',
       [
-        { name: 'app', state: running(), ready: true, resources: { requests } },
-        { name: 'sidecar', state: running(), ready: true },
+        { name: 'app', image: 'nginx:1.27', resources: { requests } },
+        { name: 'sidecar', image: 'envoy:1.31' },
       ],
       { labels: { tier: 'api' } },
     );
-    podWithStatus(rest, 'm', 'pending', [{ name: 'app', state: waiting('ContainerCreating') }], { phase: 'Pending' });
+    createPod(rest, 'm', 'pending', [{ name: 'app', image: 'registry.invalid/app:1.0' }]);
+    const api = await eventually(() => podsNow().find((p) => p.metadata.name === 'api' && p.status?.phase === 'Running'));
+    node = api.spec.nodeName ?? '';
   });
   afterAll(async () => {
     await cluster.stop();
@@ -127,11 +126,15 @@ describe('metrics.k8s.io with kubectl top and client-node Metrics', () => {
   });
 
   it('kubectl top node adds the system overhead to the pods on the node', async () => {
-    const output = await kubectl('top', 'node', MANUAL_NODE);
+    const output = await kubectl('top', 'node', node);
     expect(output.split('\n')[0]).toMatch(/^NAME\s+CPU\(cores\)\s+CPU(\(%\))?\s+MEMORY\(bytes\)\s+MEMORY(\(%\))?\s*$/);
-    const pods = ['app', 'sidecar'].map((name) => containerUsage('m', 'api', { name, ...(name === 'app' ? { resources: { requests } } : {}) }));
-    const cpu = NODE_SYSTEM_OVERHEAD.cpu + pods.reduce((sum, u) => sum + u.cpu, 0);
-    expect(rowOf(output, MANUAL_NODE)[1]).toBe(`${Math.round(cpu * 1000)}m`);
+    const onNode = podsNow().filter((p) => p.spec.nodeName === node && p.status?.phase === 'Running');
+    const usages = onNode.flatMap((p) => p.spec.containers.map((c) => containerUsage(p.metadata.namespace, p.metadata.name, c)));
+    const cpu = NODE_SYSTEM_OVERHEAD.cpu + usages.reduce((sum, u) => sum + u.cpu, 0);
+    const row = rowOf(output, node);
+    expect(row[1]).toBe(`${Math.round(cpu * 1000)}m`);
+    // CPU(%) against the node's allocatable 4 cores.
+    expect(row[2]).toBe(`${Math.floor((cpu / 4) * 100)}%`);
   });
 
   it('kubectl get podmetrics prints the summed usage and window, as metrics-server does', async () => {
@@ -149,6 +152,6 @@ describe('metrics.k8s.io with kubectl top and client-node Metrics', () => {
     expect(pods.items[0]!.containers.map((c) => c.name)).toEqual(['app', 'sidecar']);
     expect(pods.items[0]!.window).toBe('30s');
     const nodes = await metrics.getNodeMetrics();
-    expect(nodes.items.map((n) => n.metadata.name)).toContain(MANUAL_NODE);
+    expect(nodes.items.map((n) => n.metadata.name)).toEqual(['sim-node-1', 'sim-node-2', 'sim-node-3']);
   });
 });
