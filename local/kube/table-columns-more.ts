@@ -6,12 +6,10 @@
  * default convertor: NAME and CREATED AT.
  */
 import { formatCpu, formatMemory, parseQuantity } from './cluster/quantity.js';
-import { since } from './human-duration.js';
 import { labelSelectorString, type LabelSelector } from './selectors.js';
 import type { KubeObject } from './store.js';
-import { AGE, column, get, NAME, str, type Printer } from './table-columns.js';
+import { age, AGE, column, get, NAME, str, type Printer } from './table-format.js';
 
-const age = (object: KubeObject): string => since(object.metadata.creationTimestamp);
 const joinOrNone = (values: string[]): string => (values.length ? values.join(', ') : '');
 
 /** NAME and CREATED AT (RFC 3339), what the API server's default table convertor answers. */

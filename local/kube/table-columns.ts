@@ -1,58 +1,12 @@
 /**
- * The columns kube-apiserver prints for the built-in types (pkg/printers/internalversion), which
+ * The columns kube-apiserver prints for the core built-in types (pkg/printers/internalversion), which
  * `kubectl get` shows as they come: priority 0 columns always, priority 1 ones with `-o wide`.
  * Every cell is computed on the server, from the stored object, at the time of the request.
  */
-import { humanDuration, since } from './human-duration.js';
+import { since } from './human-duration.js';
 import { podCells, podRowConditions } from './pod-printing.js';
-import { labelSelectorString, type LabelSelector } from './selectors.js';
 import type { KubeObject } from './store.js';
-
-export type ColumnDefinition = { name: string; type: string; format: string; description: string; priority: number };
-
-/** How one type is printed: its columns, a row's cells (one per column, in order) and the row's conditions. */
-export type Printer = { columns: ColumnDefinition[]; cells: (object: KubeObject) => unknown[]; conditions?: (object: KubeObject) => object[] | undefined };
-
-/** A column: `name` as kubectl upper-cases it into the header, `wide` for priority 1 (`-o wide` only). */
-export const column = (name: string, description: string, options: { type?: string; wide?: boolean; format?: string } = {}): ColumnDefinition => ({
-  name,
-  type: options.type ?? 'string',
-  format: options.format ?? '',
-  description,
-  priority: options.wide ? 1 : 0,
-});
-
-export const NAME = column('Name', 'Name must be unique within a namespace.', { format: 'name' });
-export const AGE = column('Age', 'CreationTimestamp is a timestamp representing the server time when this object was created.');
-const CONTAINERS = column('Containers', 'Names of each container in the template.', { wide: true });
-const IMAGES = column('Images', 'Images referenced by each container in the template.', { wide: true });
-const SELECTOR = column('Selector', 'Label selector for pods.', { wide: true });
-
-type Obj = Record<string, unknown>;
-/** The value at a dotted path of an object, or undefined. */
-export const get = (object: unknown, path: string): unknown =>
-  path.split('.').reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Obj)[key] : undefined), object);
-const num = (object: unknown, path: string): number => Number(get(object, path) ?? 0);
-/** The value at a dotted path as cell text; `fallback` when absent or empty. */
-export const str = (object: unknown, path: string, fallback = '<none>'): string => {
-  const value = get(object, path);
-  if (value === undefined || value === null || value === '') return fallback;
-  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
-};
-const count = (value: unknown): number => (Array.isArray(value) ? value.length : value && typeof value === 'object' ? Object.keys(value).length : 0);
-const age = (object: KubeObject): string => since(object.metadata.creationTimestamp);
-const selectorText = (selector: unknown): string => labelSelectorString(selector as LabelSelector | undefined) || '<none>';
-const mapText = (labels: unknown): string =>
-  Object.entries((labels ?? {}) as Record<string, string>)
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([k, v]) => `${k}=${v}`)
-    .join(',') || '<none>';
-
-/** The CONTAINERS and IMAGES cells of a pod template. */
-function containerCells(template: unknown): [string, string] {
-  const containers = (get(template, 'spec.containers') ?? []) as { name?: string; image?: string }[];
-  return [containers.map((c) => c.name ?? '').join(','), containers.map((c) => c.image ?? '').join(',')];
-}
+import { age, AGE, column, count, get, mapText, NAME, num, str, type Printer } from './table-format.js';
 
 const ACCESS_MODES: Record<string, string> = { ReadWriteOnce: 'RWO', ReadOnlyMany: 'ROX', ReadWriteMany: 'RWX', ReadWriteOncePod: 'RWOP' };
 const accessModes = (modes: unknown): string => ((modes ?? []) as string[]).map((m) => ACCESS_MODES[m] ?? m).join(',');
@@ -117,32 +71,6 @@ function eventLastSeen(event: KubeObject): string {
   return times > 1 ? `${since(last)} (x${times} over ${since(event.firstTimestamp ?? last)})` : since(last);
 }
 
-function jobCompletions(job: KubeObject): string {
-  const succeeded = num(job, 'status.succeeded');
-  const completions = get(job, 'spec.completions');
-  if (typeof completions === 'number') return `${succeeded}/${completions}`;
-  const parallelism = num(job, 'spec.parallelism');
-  return parallelism > 1 ? `${succeeded}/1 of ${parallelism}` : `${succeeded}/1`;
-}
-
-function jobStatus(job: KubeObject): string {
-  const conditions = (get(job, 'status.conditions') ?? []) as { type: string; status: string }[];
-  const has = (type: string): boolean => conditions.find((c) => c.type === type)?.status === 'True';
-  if (has('Complete')) return 'Complete';
-  if (has('Failed')) return 'Failed';
-  if (job.metadata.deletionTimestamp) return 'Terminating';
-  if (has('Suspended')) return 'Suspended';
-  if (has('FailureTarget')) return 'FailureTarget';
-  return 'Running';
-}
-
-function jobDuration(job: KubeObject): string {
-  const start = get(job, 'status.startTime');
-  if (typeof start !== 'string') return '';
-  const end = get(job, 'status.completionTime');
-  return typeof end === 'string' ? humanDuration(Date.parse(end) - Date.parse(start)) : since(start);
-}
-
 function ingressHosts(ingress: KubeObject): string {
   const hosts = ((get(ingress, 'spec.rules') ?? []) as { host?: string }[]).map((r) => r.host).filter((h): h is string => Boolean(h));
   if (hosts.length === 0) return '*';
@@ -153,9 +81,7 @@ function storageClassName(object: KubeObject): string {
   return str(object, 'spec.storageClassName', '') || object.metadata.annotations?.['volume.beta.kubernetes.io/storage-class'] || '';
 }
 
-const workloadReady = (object: KubeObject): string => `${num(object, 'status.readyReplicas')}/${num(object, 'spec.replicas')}`;
-
-/** The printers of the built-in types, by `group/Kind`. */
+/** The printers of the core types (and storage, networking, policy), by `group/Kind`. */
 export const BUILT_IN_PRINTERS: Record<string, Printer> = {
   '/Pod': {
     columns: [
@@ -171,125 +97,6 @@ export const BUILT_IN_PRINTERS: Record<string, Printer> = {
     ],
     cells: podCells,
     conditions: podRowConditions,
-  },
-  'apps/Deployment': {
-    columns: [
-      NAME,
-      column('Ready', 'Number of the pod with ready state'),
-      column('Up-to-date', 'Total number of non-terminated pods targeted by this deployment that have the desired template spec.'),
-      column('Available', 'Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.'),
-      AGE,
-      CONTAINERS,
-      IMAGES,
-      SELECTOR,
-    ],
-    cells: (d) => [
-      d.metadata.name,
-      workloadReady(d),
-      num(d, 'status.updatedReplicas'),
-      num(d, 'status.availableReplicas'),
-      age(d),
-      ...containerCells(get(d, 'spec.template')),
-      selectorText(get(d, 'spec.selector')),
-    ],
-  },
-  'apps/ReplicaSet': {
-    columns: [
-      NAME,
-      column('Desired', 'Replicas is the number of desired replicas.', { type: 'integer' }),
-      column('Current', 'Replicas is the most recently observed number of replicas.', { type: 'integer' }),
-      column('Ready', 'The number of ready replicas for this replica set.', { type: 'integer' }),
-      AGE,
-      CONTAINERS,
-      IMAGES,
-      SELECTOR,
-    ],
-    cells: (r) => [
-      r.metadata.name,
-      num(r, 'spec.replicas'),
-      num(r, 'status.replicas'),
-      num(r, 'status.readyReplicas'),
-      age(r),
-      ...containerCells(get(r, 'spec.template')),
-      selectorText(get(r, 'spec.selector')),
-    ],
-  },
-  'apps/StatefulSet': {
-    columns: [NAME, column('Ready', 'Number of the pod with ready state'), AGE, CONTAINERS, IMAGES],
-    cells: (s) => [s.metadata.name, workloadReady(s), age(s), ...containerCells(get(s, 'spec.template'))],
-  },
-  'apps/DaemonSet': {
-    columns: [
-      NAME,
-      column('Desired', 'The total number of nodes that should be running the daemon pod.', { type: 'integer' }),
-      column('Current', 'The number of nodes that are running at least one daemon pod.', { type: 'integer' }),
-      column('Ready', 'The number of nodes that should be running the daemon pod and have a ready pod.', { type: 'integer' }),
-      column('Up-to-date', 'The total number of nodes that are running updated daemon pod.', { type: 'integer' }),
-      column('Available', 'The number of nodes that should be running the daemon pod and have an available pod.', { type: 'integer' }),
-      column('Node Selector', 'NodeSelector is a selector which must be true for the pod to fit on a node.'),
-      AGE,
-      CONTAINERS,
-      IMAGES,
-      SELECTOR,
-    ],
-    cells: (d) => [
-      d.metadata.name,
-      num(d, 'status.desiredNumberScheduled'),
-      num(d, 'status.currentNumberScheduled'),
-      num(d, 'status.numberReady'),
-      num(d, 'status.updatedNumberScheduled'),
-      num(d, 'status.numberAvailable'),
-      mapText(get(d, 'spec.template.spec.nodeSelector')),
-      age(d),
-      ...containerCells(get(d, 'spec.template')),
-      selectorText(get(d, 'spec.selector')),
-    ],
-  },
-  'batch/Job': {
-    columns: [
-      NAME,
-      column('Status', 'Status of the job.'),
-      column('Completions', 'The number of pods which reached phase Succeeded.'),
-      column('Duration', 'Time required to complete the job.'),
-      AGE,
-      CONTAINERS,
-      IMAGES,
-      SELECTOR,
-    ],
-    cells: (j) => [
-      j.metadata.name,
-      jobStatus(j),
-      jobCompletions(j),
-      jobDuration(j),
-      age(j),
-      ...containerCells(get(j, 'spec.template')),
-      selectorText(get(j, 'spec.selector')),
-    ],
-  },
-  'batch/CronJob': {
-    columns: [
-      NAME,
-      column('Schedule', 'The schedule in Cron format.'),
-      column('Timezone', 'The time zone name for the given schedule.'),
-      column('Suspend', 'This flag tells the controller to suspend subsequent executions.', { type: 'boolean' }),
-      column('Active', 'A list of pointers to currently running jobs.', { type: 'integer' }),
-      column('Last Schedule', 'Information when was the last time the job was successfully scheduled.'),
-      AGE,
-      CONTAINERS,
-      IMAGES,
-      SELECTOR,
-    ],
-    cells: (c) => [
-      c.metadata.name,
-      str(c, 'spec.schedule', ''),
-      str(c, 'spec.timeZone'),
-      get(c, 'spec.suspend') === true ? 'True' : 'False',
-      count(get(c, 'status.active')),
-      get(c, 'status.lastScheduleTime') ? since(get(c, 'status.lastScheduleTime')) : '<none>',
-      age(c),
-      ...containerCells(get(c, 'spec.jobTemplate.spec.template')),
-      selectorText(get(c, 'spec.jobTemplate.spec.selector')),
-    ],
   },
   '/Service': {
     columns: [

@@ -10,7 +10,9 @@ import type { KubeRest } from './rest.js';
 import type { ResourceType } from './resources.js';
 import type { KubeObject } from './store.js';
 import { MORE_PRINTERS } from './table-columns-more.js';
-import { AGE, BUILT_IN_PRINTERS, column, NAME, type Printer } from './table-columns.js';
+import { WORKLOAD_PRINTERS } from './table-columns-workloads.js';
+import { BUILT_IN_PRINTERS } from './table-columns.js';
+import { AGE, column, NAME, type Printer } from './table-format.js';
 
 const TABLE_GROUP = 'meta.k8s.io';
 
@@ -96,7 +98,7 @@ const DEFAULT_PRINTER: Printer = { columns: [NAME, AGE], cells: (o) => [o.metada
  */
 export function printerFor(rest: KubeRest, type: ResourceType): Printer {
   const key = `${type.group}/${type.kind}`;
-  return BUILT_IN_PRINTERS[key] ?? MORE_PRINTERS[key] ?? customPrinter(rest, type) ?? DEFAULT_PRINTER;
+  return BUILT_IN_PRINTERS[key] ?? WORKLOAD_PRINTERS[key] ?? MORE_PRINTERS[key] ?? customPrinter(rest, type) ?? DEFAULT_PRINTER;
 }
 
 function rowObject(object: KubeObject, include: IncludeObject): object | undefined {
