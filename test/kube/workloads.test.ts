@@ -144,6 +144,25 @@ describe('workload controllers through kubectl', () => {
     await kubectl('rollout', 'status', 'statefulset/web', '--timeout=60s');
   });
 
+  it('creates all pods of a Parallel StatefulSet at once, and deletes claims owned under whenDeleted: Delete', async () => {
+    const watch = await watchPods('app=par');
+    const manifest = statefulSet('nginx:1.27')
+      .replaceAll('web', 'par')
+      .replace(
+        '  replicas: 3\n',
+        '  replicas: 3\n  podManagementPolicy: Parallel\n  persistentVolumeClaimRetentionPolicy: {whenDeleted: Delete, whenScaled: Retain}\n',
+      );
+    await apply('par.yaml', manifest);
+    await kubectl('rollout', 'status', 'statefulset/par', '--timeout=60s');
+    const lines = (await readWatch(watch, (l) => (l as PodLine[]).some((e) => ready(e)))) as PodLine[];
+    // All three exist before the first is ready.
+    expect(lines.filter((l) => l.type === 'ADDED').map((l) => l.object.metadata.name)).toEqual(['par-0', 'par-1', 'par-2']);
+    const claim = JSON.parse(await kubectl('get', 'pvc', 'data-par-0', '-o', 'json')) as Item;
+    expect(claim.metadata.ownerReferences).toMatchObject([{ kind: 'StatefulSet', name: 'par' }]);
+    await kubectl('delete', 'statefulset', 'par');
+    expect((await items('pvc')).map((c) => c.metadata.name)).toEqual(['data-web-0', 'data-web-1', 'data-web-2']);
+  });
+
   it('runs one DaemonSet pod on each of the three nodes and rolls an update', async () => {
     await apply('ds.yaml', daemonSet('fluentd:1.16'));
     expect(await kubectl('rollout', 'status', 'daemonset/agent', '--timeout=60s')).toContain('daemon set "agent" successfully rolled out');
@@ -168,6 +187,16 @@ describe('workload controllers through kubectl', () => {
       ['fluentd:1.17', '2'],
       ['fluentd:1.17', '2'],
     ]);
+  });
+
+  it('runs a DaemonSet only on the nodes its nodeSelector matches', async () => {
+    const manifest = daemonSet('fluentd:1.16')
+      .replaceAll('agent', 'picky')
+      .replace('    spec:\n', '    spec:\n      nodeSelector: {kubernetes.io/hostname: sim-node-2}\n');
+    await apply('picky.yaml', manifest);
+    await kubectl('rollout', 'status', 'daemonset/picky', '--timeout=60s');
+    expect((await items('pods', '-l', 'app=picky')).map((p) => p.spec?.nodeName)).toEqual(['sim-node-2']);
+    expect(await kubectl('get', 'ds', 'picky', '-o', 'jsonpath={.status.desiredNumberScheduled}')).toBe('1');
   });
 
   it('completes a Job with two completions, keeping its finished pods', async () => {
