@@ -199,6 +199,21 @@ describe('workload controllers through kubectl', () => {
     expect(await kubectl('get', 'ds', 'picky', '-o', 'jsonpath={.status.desiredNumberScheduled}')).toBe('1');
   });
 
+  it('leaves a node whose taint the DaemonSet does not tolerate, but keeps running on a cordoned one', async () => {
+    const nodesOfAgent = async (): Promise<string[]> =>
+      (await items('pods', '-l', 'app=agent'))
+        .flatMap((p) => ((p.metadata as { deletionTimestamp?: string }).deletionTimestamp ? [] : [String(p.spec?.nodeName)]))
+        .sort();
+    await kubectl('cordon', 'sim-node-1');
+    await kubectl('taint', 'nodes', 'sim-node-3', 'dedicated=db:NoSchedule');
+    await eventually(async () => (JSON.stringify(await nodesOfAgent()) === '["sim-node-1","sim-node-2"]' ? true : undefined), 30_000);
+    expect(await kubectl('get', 'ds', 'agent', '-o', 'jsonpath={.status.desiredNumberScheduled}')).toBe('2');
+    await kubectl('taint', 'nodes', 'sim-node-3', 'dedicated-');
+    await kubectl('uncordon', 'sim-node-1');
+    await kubectl('rollout', 'status', 'daemonset/agent', '--timeout=60s');
+    expect(await nodesOfAgent()).toEqual(['sim-node-1', 'sim-node-2', 'sim-node-3']);
+  });
+
   it('completes a Job with two completions, keeping its finished pods', async () => {
     await apply('job.yaml', job('batch', 'busybox:1.36', '  completions: 2'));
     await kubectl('wait', '--for=condition=complete', 'job/batch', '--timeout=60s');
@@ -257,6 +272,7 @@ describe('workload controllers through kubectl', () => {
     await kubectl('wait', '--for=condition=complete', 'job/manual', '--timeout=60s');
     const manual = JSON.parse(await kubectl('get', 'job', 'manual', '-o', 'json')) as Item;
     expect(manual.metadata.ownerReferences).toMatchObject([{ kind: 'CronJob', name: 'nightly' }]);
+    expect(manual.metadata.labels).toMatchObject({ 'batch.kubernetes.io/job-name': 'manual', 'job-name': 'manual' });
     // kubectl sent the Job as protobuf: the template came through whole.
     expect(manual.spec).toMatchObject({ template: { spec: { restartPolicy: 'OnFailure', containers: [{ name: 'work', image: 'busybox:1.36' }] } } });
     expect((await items('jobs')).map((j) => j.metadata.name).filter((n) => n !== 'crash' && n !== 'slow')).toEqual(['manual']);

@@ -7,12 +7,14 @@ import { createPod, deletionOrder, isAvailable, ownerTarget, randomSuffix, write
 
 type DaemonSetSpec = {
   selector?: LabelSelector;
-  template?: Template & { spec?: { nodeSelector?: Record<string, string>; tolerations?: unknown[]; affinity?: Record<string, unknown> } };
+  template?: Template;
   minReadySeconds?: number;
   revisionHistoryLimit?: number;
   updateStrategy?: { type?: 'RollingUpdate' | 'OnDelete'; rollingUpdate?: { maxUnavailable?: number | string } };
 };
-type Node = KubeObject & { spec?: { unschedulable?: boolean } };
+type Taint = { key: string; value?: string; effect: string };
+type Toleration = { key?: string; operator?: string; value?: string; effect?: string };
+type Node = KubeObject & { spec?: { taints?: Taint[] } };
 
 const HASH_LABEL = 'controller-revision-hash';
 const GENERATION_LABEL = 'pod-template-generation';
@@ -36,9 +38,25 @@ const nodeAffinity = (node: string): Record<string, unknown> => ({
   },
 });
 
-/** Whether a daemon pod belongs on the node: schedulable, and matching the template's nodeSelector. */
-const shouldRun = (spec: DaemonSetSpec, node: Node): boolean =>
-  !node.spec?.unschedulable && Object.entries(spec.template?.spec?.nodeSelector ?? {}).every(([k, v]) => node.metadata.labels?.[k] === v);
+const tolerates = (tolerations: Toleration[], taint: Taint): boolean =>
+  tolerations.some(
+    (t) =>
+      (!t.effect || t.effect === taint.effect) &&
+      (t.operator === 'Exists' ? !t.key || t.key === taint.key : t.key === taint.key && (t.value ?? '') === (taint.value ?? '')),
+  );
+
+/**
+ * Whether a daemon pod belongs on the node: the template's nodeSelector matches, and every
+ * NoSchedule/NoExecute taint is tolerated (a cordoned node's `unschedulable` taint always is, so
+ * daemons keep running there, as in Kubernetes).
+ */
+const shouldRun = (spec: DaemonSetSpec, node: Node): boolean => {
+  const tolerations = [...((spec.template?.spec?.tolerations ?? []) as Toleration[]), ...DAEMON_TOLERATIONS];
+  return (
+    Object.entries(spec.template?.spec?.nodeSelector ?? {}).every(([k, v]) => node.metadata.labels?.[k] === v) &&
+    (node.spec?.taints ?? []).every((taint) => taint.effect === 'PreferNoSchedule' || tolerates(tolerations, taint))
+  );
+};
 
 /**
  * The DaemonSet controller: one pod (`<ds>-<5 chars>`) on every node that should run it, bound to
@@ -83,8 +101,8 @@ export class DaemonSetController implements Controller {
     for (const node of eligible) {
       const pods = podsOn(node.metadata.name);
       if (pods.length > 1) for (const extra of [...pods].sort(deletionOrder).slice(0, pods.length - 1)) deletePod(extra);
-      const terminatingHere = (host.owned('', 'pods', ds) as Pod[]).some((p) => p.spec.nodeName === node.metadata.name && p.metadata.deletionTimestamp);
-      if (pods.length === 0 && !terminatingHere) this.createDaemonPod(host, ds, template, hash, node.metadata.name);
+      // As in Kubernetes, a pod still terminating on the node does not hold back its replacement.
+      if (pods.length === 0) this.createDaemonPod(host, ds, template, hash, node.metadata.name);
     }
     if ((spec.updateStrategy?.type ?? 'RollingUpdate') === 'RollingUpdate') this.rollingUpdate(host, ds, eligible, hash, podsOn, deletePod);
 
@@ -115,8 +133,7 @@ export class DaemonSetController implements Controller {
   }
 
   private createDaemonPod(host: ControllerHost, ds: KubeObject, template: Template, hash: string, node: string): void {
-    const spec = (template.spec ?? {}) as DaemonSetSpec['template'] & { tolerations?: { key?: string }[] };
-    const own = spec.tolerations ?? [];
+    const own = (template.spec?.tolerations ?? []) as Toleration[];
     createPod(host, ds, template, `${ds.metadata.name}-${randomSuffix()}`, {
       labels: { [HASH_LABEL]: hash, [GENERATION_LABEL]: String(ds.metadata.generation ?? 1) },
       spec: {

@@ -98,6 +98,8 @@ function defaultWorkload(object: KubeObject, live: KubeObject | undefined): void
       spec.selector ??= { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } };
       template.metadata = { ...template.metadata, labels: { ...template.metadata?.labels, ...generated } };
     }
+    // SetDefaults_Job: a Job without labels takes its template's (which now include the generated ones).
+    if (!Object.keys(object.metadata.labels ?? {}).length && template.metadata?.labels) object.metadata.labels = { ...template.metadata.labels };
     if (template.spec) {
       defaultPodSpec(template.spec, 'Never');
       if (template.spec.restartPolicy === 'Always')
