@@ -144,6 +144,16 @@ describe('workload controllers through kubectl', () => {
     await kubectl('rollout', 'status', 'statefulset/web', '--timeout=60s');
   });
 
+  it('shows the StatefulSet history from its ControllerRevisions and rolls back with `kubectl rollout undo`', async () => {
+    expect(await kubectl('rollout', 'history', 'statefulset/web')).toMatch(/REVISION\s+CHANGE-CAUSE\n1\s+<none>\n2\s+<none>/);
+    expect(await kubectl('rollout', 'undo', 'statefulset/web')).toContain('statefulset.apps/web rolled back');
+    await kubectl('rollout', 'status', 'statefulset/web', '--timeout=60s');
+    expect(await kubectl('get', 'pod', 'web-0', '-o', 'jsonpath={.spec.containers[0].image}')).toBe('nginx:1.27');
+    // The old template's revision is renumbered rather than copied.
+    const revisions = await items('controllerrevisions');
+    expect(revisions.map((r) => (r as { revision?: number }).revision).sort()).toEqual([2, 3]);
+  });
+
   it('creates all pods of a Parallel StatefulSet at once, and deletes claims owned under whenDeleted: Delete', async () => {
     const watch = await watchPods('app=par');
     const manifest = statefulSet('nginx:1.27')
