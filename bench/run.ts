@@ -1,6 +1,7 @@
 import { benchKvconfig } from './kvconfig.js';
 import { benchPlatform } from './platform.js';
 import { benchFleet } from './fleet.js';
+import { benchKube } from './kube.js';
 
 /**
  * `npm run bench [-- <suite>…]`: runs benchmark suites against the local cloud and prints figures
@@ -10,6 +11,7 @@ const SUITES: Record<string, () => Promise<string[]>> = {
   platform: benchPlatform,
   kvconfig: benchKvconfig,
   fleet: benchFleet,
+  kube: benchKube,
 };
 
 const chosen = process.argv.slice(2).filter((arg) => arg in SUITES);

@@ -10,6 +10,18 @@ const LocalConfigSchema = z.object({
   KUBECONFIG: z.string().optional(),
   /** The Kubernetes simulator's HTTPS port (stable, so an exported KUBECONFIG survives restarts); 0 picks a free one. */
   KUBE_PORT: z.coerce.number().int().min(0).max(65535).default(6443),
+  /** The simulated cluster (docs/kubernetes-simulator.md): node count, node size, and the factor on its simulated durations. */
+  KUBE_NODES: z.coerce.number().int().min(1).max(100).default(3),
+  KUBE_NODE_CPU: z
+    .string()
+    .regex(/^\d+(m)?$/, 'KUBE_NODE_CPU must be cores (4) or millicores (4000m)')
+    .default('4'),
+  KUBE_NODE_MEMORY: z
+    .string()
+    .regex(/^\d+(Ki|Mi|Gi|Ti)?$/, 'KUBE_NODE_MEMORY must be a quantity like 8Gi')
+    .default('8Gi'),
+  KUBE_NODE_PODS: z.coerce.number().int().min(1).max(1000).default(110),
+  KUBE_TIME_SCALE: z.coerce.number().positive().max(100).default(1),
   ALLOW_LOOPBACK_HTTP: z.enum(['true', 'false']).default('true'),
   AGENT_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
   PACKAGE_CA_FILE: z.string().optional(),

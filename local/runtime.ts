@@ -13,6 +13,7 @@ import type { LocalCredentials } from './local-auth.js';
 import { answerClientError, NODE_MAX_HEADER_BYTES } from './request-limits.js';
 import type { WrapHandler } from './workflows-host.js';
 import { startWorkflows } from './workflows-host.js';
+import type { ClusterSettings } from './kube/cluster/settings.js';
 
 export type RuntimeOptions = Readonly<{
   /** 0 picks a free port. @default 8080 */
@@ -35,6 +36,8 @@ export type RuntimeOptions = Readonly<{
   kubernetesSimulator?: boolean;
   /** The simulator's HTTPS port. @default 0 (a free port) */
   kubePort?: number;
+  /** The simulated cluster's nodes and time scale. @default DEFAULT_CLUSTER_SETTINGS */
+  kubeCluster?: Partial<ClusterSettings>;
   allowLoopbackHttp?: boolean;
   /** Where the ASL files are. @default 'statemachines/' */
   statemachinesDir?: string;
@@ -156,7 +159,11 @@ async function bringUp(
   let kubeconfig = options.kubeconfig;
   if (!kubeconfig && options.kubernetesSimulator) {
     const { startKubeSimulator } = await import('./kube/server.js');
-    const cluster = await startKubeSimulator({ ...(options.dataDir ? { dataDir: options.dataDir } : {}), port: options.kubePort ?? 0 });
+    const cluster = await startKubeSimulator({
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+      port: options.kubePort ?? 0,
+      cluster: options.kubeCluster,
+    });
     started.kube = cluster;
     kubeconfig = cluster.kubeconfigPath;
   }

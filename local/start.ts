@@ -41,6 +41,11 @@ try {
     kubeconfig: settings.KUBECONFIG,
     kubernetesSimulator: true,
     kubePort: settings.KUBE_PORT,
+    kubeCluster: {
+      nodes: settings.KUBE_NODES,
+      nodeSize: { cpu: settings.KUBE_NODE_CPU, memory: settings.KUBE_NODE_MEMORY, pods: String(settings.KUBE_NODE_PODS), 'ephemeral-storage': '50Gi' },
+      timeScale: settings.KUBE_TIME_SCALE,
+    },
     allowLoopbackHttp: settings.ALLOW_LOOPBACK_HTTP === 'true',
     agentHeartbeatSeconds: settings.AGENT_HEARTBEAT_SECONDS,
     ...(settings.PACKAGE_CA_FILE ? { packageCaFile: settings.PACKAGE_CA_FILE } : {}),

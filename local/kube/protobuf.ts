@@ -90,10 +90,11 @@ function scalar(type: Scalar, field: RawField): unknown {
       return (field.varint ?? 0n) !== 0n;
     case 'time':
       return decodeTime(field.bytes ?? new Uint8Array());
-    // resource.Quantity is a message holding its string form; intstr.IntOrString a type tag and one of two values.
+    // resource.Quantity is a message holding its string form.
     case 'quantity':
       return decodeMessage(field.bytes ?? new Uint8Array(), { 1: ['string', 'string'] }).string ?? '0';
     case 'intOrString': {
+      // intstr.IntOrString {type = 1 (0 int, 1 string), intVal = 2, strVal = 3}: JSON has the number or the string.
       const value = decodeMessage(field.bytes ?? new Uint8Array(), { 1: ['type', 'int64'], 2: ['intVal', 'int64'], 3: ['strVal', 'string'] });
       return value.type === 1 ? (value.strVal ?? '') : (value.intVal ?? 0);
     }
@@ -173,6 +174,39 @@ const NAMESPACE_CONDITION: MessageType = {
   6: ['message', 'string'],
 };
 
+const SERVICE_PORT: MessageType = {
+  1: ['name', 'string'],
+  2: ['protocol', 'string'],
+  3: ['port', 'int64'],
+  4: ['targetPort', 'intOrString'],
+  5: ['nodePort', 'int64'],
+  6: ['appProtocol', 'string*'],
+};
+
+// core/v1 ServiceSpec (`kubectl create service` sends Services from its typed client).
+const SERVICE_SPEC: MessageType = {
+  1: ['ports', { repeated: { message: SERVICE_PORT } }],
+  2: ['selector', { map: 'string' }],
+  3: ['clusterIP', 'string'],
+  4: ['type', 'string'],
+  5: ['externalIPs', { repeated: 'string' }],
+  7: ['sessionAffinity', 'string'],
+  8: ['loadBalancerIP', 'string'],
+  9: ['loadBalancerSourceRanges', { repeated: 'string' }],
+  10: ['externalName', 'string'],
+  11: ['externalTrafficPolicy', 'string'],
+  12: ['healthCheckNodePort', 'int64'],
+  13: ['publishNotReadyAddresses', 'bool'],
+  14: ['sessionAffinityConfig', { message: { 1: ['clientIP', { message: { 1: ['timeoutSeconds', 'int64*'] } }] } }],
+  17: ['ipFamilyPolicy', 'string*'],
+  18: ['clusterIPs', { repeated: 'string' }],
+  19: ['ipFamilies', { repeated: 'string' }],
+  20: ['allocateLoadBalancerNodePorts', 'bool'],
+  21: ['loadBalancerClass', 'string*'],
+  22: ['internalTrafficPolicy', 'string*'],
+  23: ['trafficDistribution', 'string*'],
+};
+
 const DELETE_OPTIONS: MessageType = {
   1: ['gracePeriodSeconds', 'int64*'],
   2: ['preconditions', { message: { 1: ['uid', 'string*'], 2: ['resourceVersion', 'string*'] } }],
@@ -191,6 +225,7 @@ const KINDS: Readonly<Record<string, MessageType>> = {
     2: ['spec', { message: { 1: ['finalizers', { repeated: 'string' }] } }],
     3: ['status', { message: { 1: ['phase', 'string'], 2: ['conditions', { repeated: { message: NAMESPACE_CONDITION } }] } }],
   },
+  Service: { [metadata[0]]: metadata[1], 2: ['spec', { message: SERVICE_SPEC }] },
   DeleteOptions: DELETE_OPTIONS,
   // policy/v1 Eviction, the body of POST pods/{name}/eviction (kubectl drain's typed client).
   Eviction: { [metadata[0]]: metadata[1], 2: ['deleteOptions', { message: DELETE_OPTIONS }] },
@@ -203,6 +238,7 @@ const ONLY_IN: Readonly<Record<string, readonly string[]>> = {
   Secret: ['v1'],
   ConfigMap: ['v1'],
   Namespace: ['v1'],
+  Service: ['v1'],
   Eviction: ['policy/v1', 'policy/v1beta1'],
   Job: ['batch/v1'],
   CronJob: ['batch/v1'],

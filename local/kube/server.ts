@@ -106,7 +106,7 @@ export async function startKubeSimulator(options: KubeSimulatorOptions = {}): Pr
       // Watches are long-lived requests; without closing their sockets `close` would wait for them.
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      store.flush();
+      store.close();
     },
   };
 }

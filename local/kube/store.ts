@@ -33,6 +33,7 @@ export type StoreOptions = {
 };
 
 const SNAPSHOT_FILE = 'kube-store.json';
+const FLUSH_DELAY_MS = 500;
 const keyString = (k: Omit<ObjectKey, 'name'> & { name?: string }): string => `${k.group}/${k.plural}/${k.namespace}/${k.name ?? ''}`;
 
 /**
@@ -42,11 +43,14 @@ const keyString = (k: Omit<ObjectKey, 'name'> & { name?: string }): string => `$
  */
 export class KubeStore {
   private readonly objects = new Map<string, KubeObject>();
+  // The same objects indexed by type (`group/plural`), so a list reads one type, not the whole store.
+  private readonly byType = new Map<string, Map<string, KubeObject>>();
   private readonly history: StoreEvent[] = [];
   private readonly subscribers = new Set<(event: StoreEvent) => void>();
   private readonly historyLimit: number;
   private revision = 0;
   private flushScheduled = false;
+  private closed = false;
 
   constructor(private readonly options: StoreOptions = {}) {
     this.historyLimit = options.historyLimit ?? 10_000;
@@ -73,7 +77,7 @@ export class KubeStore {
   list(group: string, plural: string, namespace?: string): KubeObject[] {
     const prefix = namespace === undefined ? `${group}/${plural}/` : keyString({ group, plural, namespace });
     const found: KubeObject[] = [];
-    for (const [key, object] of this.objects) if (key.startsWith(prefix)) found.push(structuredClone(object));
+    for (const [key, object] of this.byType.get(`${group}/${plural}`) ?? []) if (key.startsWith(prefix)) found.push(structuredClone(object));
     return found;
   }
 
@@ -90,7 +94,7 @@ export class KubeStore {
     const type = this.objects.has(keyString(key)) ? EVENT_TYPES.modified : EVENT_TYPES.added;
     const stored = structuredClone(object);
     stored.metadata.resourceVersion = String(++this.revision);
-    this.objects.set(keyString(key), stored);
+    this.index(keyString(key), stored);
     this.append({ ...key, type, object: stored, rv: this.revision });
     return structuredClone(stored);
   }
@@ -100,6 +104,7 @@ export class KubeStore {
     const existing = this.objects.get(keyString(key));
     if (!existing) return undefined;
     this.objects.delete(keyString(key));
+    this.byType.get(`${key.group}/${key.plural}`)?.delete(keyString(key));
     existing.metadata.resourceVersion = String(++this.revision);
     this.append({ ...key, type: EVENT_TYPES.deleted, object: existing, rv: this.revision });
     return structuredClone(existing);
@@ -117,15 +122,29 @@ export class KubeStore {
     return () => this.subscribers.delete(listener);
   }
 
-  /** Writes the snapshot now (the server calls it on close). */
+  /** Writes the snapshot one last time; later writes stay in memory (the server calls it on close). */
+  close(): void {
+    this.flush();
+    this.closed = true;
+  }
+
+  /** Writes the snapshot now. */
   flush(): void {
     this.flushScheduled = false;
-    if (!this.options.dataDir) return;
+    if (!this.options.dataDir || this.closed) return;
     mkdirSync(this.options.dataDir, { recursive: true });
     const path = join(this.options.dataDir, SNAPSHOT_FILE);
     const temporary = `${path}.${process.pid}.tmp`;
     writeFileSync(temporary, JSON.stringify({ revision: this.revision, objects: [...this.objects] }));
     renameSync(temporary, path);
+  }
+
+  private index(key: string, object: KubeObject): void {
+    this.objects.set(key, object);
+    const type = key.split('/', 2).join('/');
+    const ofType = this.byType.get(type) ?? new Map<string, KubeObject>();
+    ofType.set(key, object);
+    this.byType.set(type, ofType);
   }
 
   private append(event: StoreEvent): void {
@@ -135,11 +154,12 @@ export class KubeStore {
     this.scheduleFlush();
   }
 
-  // Writes are coalesced per tick: helm writes a handful of objects in a burst, one snapshot covers them.
+  // Writes are coalesced for up to FLUSH_DELAY_MS: a cluster writes pod status all the time, and one
+  // snapshot covers a burst. A crash (not a stop: `close` flushes) can lose that last moment of writes.
   private scheduleFlush(): void {
     if (!this.options.dataDir || this.flushScheduled) return;
     this.flushScheduled = true;
-    setImmediate(() => this.flush());
+    setTimeout(() => this.flush(), FLUSH_DELAY_MS).unref();
   }
 
   private load(): void {
@@ -148,6 +168,6 @@ export class KubeStore {
     if (!existsSync(path)) return;
     const snapshot = JSON.parse(readFileSync(path, 'utf8')) as { revision: number; objects: [string, KubeObject][] };
     this.revision = snapshot.revision;
-    for (const [key, object] of snapshot.objects) this.objects.set(key, object);
+    for (const [key, object] of snapshot.objects) this.index(key, object);
   }
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generate } from 'selfsigned';
+import { createCa, createServerCertificate } from '../certificates.js';
 
 /** The simulator's credentials: its CA, the server certificate the CA signed, and the bearer token. */
 export type KubeCredentials = { caPem: string; certPem: string; keyPem: string; token: string };
@@ -18,34 +18,9 @@ export async function loadOrCreateCredentials(dir: string | undefined): Promise<
   const file = dir && join(dir, 'credentials.json');
   if (file && existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as KubeCredentials;
   const notAfterDate = new Date(Date.now() + TEN_YEARS_MS);
-  const ca = await generate([{ name: 'commonName', value: 'local-kube-ca' }], {
-    keySize: 2048,
-    notAfterDate,
-    extensions: [
-      { name: 'basicConstraints', cA: true, critical: true },
-      { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
-    ],
-  });
-  const server = await generate([{ name: 'commonName', value: 'kube-apiserver' }], {
-    keySize: 2048,
-    notAfterDate,
-    ca: { key: ca.private, cert: ca.cert },
-    extensions: [
-      { name: 'basicConstraints', cA: false },
-      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
-      { name: 'extKeyUsage', serverAuth: true },
-      {
-        name: 'subjectAltName',
-        altNames: [
-          { type: 2, value: 'localhost' },
-          { type: 2, value: 'kubernetes.default.svc' },
-          { type: 7, ip: '127.0.0.1' },
-          { type: 7, ip: '::1' },
-        ],
-      },
-    ],
-  });
-  const credentials = { caPem: ca.cert, certPem: server.cert, keyPem: server.private, token: randomBytes(32).toString('base64url') };
+  const ca = await createCa('local-kube-ca', { keyType: 'rsa', notAfterDate });
+  const server = await createServerCertificate(ca, 'kube-apiserver', ['localhost', 'kubernetes.default.svc'], { keyType: 'rsa', notAfterDate });
+  const credentials = { caPem: ca.cert, certPem: server.cert, keyPem: server.key, token: randomBytes(32).toString('base64url') };
   if (dir && file) {
     mkdirSync(dir, { recursive: true });
     writeFileSync(file, JSON.stringify(credentials), { mode: 0o600 });

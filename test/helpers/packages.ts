@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { generate } from 'selfsigned';
+import { createCa, createServerCertificate, type Pem } from '../../local/certificates.js';
 
 /**
  * Test packages over HTTPS: a CA and a 127.0.0.1/localhost server certificate generated at run
@@ -45,44 +45,18 @@ export type PackageServer = {
   stop(): Promise<void>;
 };
 
-type TestCa = { key: string; cert: string };
-let testCa: Promise<TestCa> | null = null;
+let testCa: Promise<Pem> | null = null;
 
 /** One CA per test process: generating keys is the slow part. */
-export function getTestCa(): Promise<TestCa> {
-  testCa ??= generate([{ name: 'commonName', value: 'Deploy agent test CA' }], {
-    keyType: 'ec',
-    algorithm: 'sha256',
-    extensions: [
-      { name: 'basicConstraints', cA: true, critical: true },
-      { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
-    ],
-  }).then((pems) => ({ key: pems.private, cert: pems.cert }));
+export function getTestCa(): Promise<Pem> {
+  testCa ??= createCa('Deploy agent test CA');
   return testCa;
 }
 
 /** A server certificate for 127.0.0.1, ::1 and localhost, signed by the test CA. */
 export async function createLocalhostCertificate(): Promise<{ key: string; cert: string; caPem: string }> {
   const ca = await getTestCa();
-  const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
-    keyType: 'ec',
-    algorithm: 'sha256',
-    ca,
-    extensions: [
-      { name: 'basicConstraints', cA: false },
-      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
-      { name: 'extKeyUsage', serverAuth: true },
-      {
-        name: 'subjectAltName',
-        altNames: [
-          { type: 2, value: 'localhost' },
-          { type: 7, ip: '127.0.0.1' },
-          { type: 7, ip: '::1' },
-        ],
-      },
-    ],
-  });
-  return { key: pems.private, cert: pems.cert, caPem: ca.cert };
+  return { ...(await createServerCertificate(ca, 'localhost', ['localhost'])), caPem: ca.cert };
 }
 
 /** Starts the HTTPS package server on 127.0.0.1 (random port). */

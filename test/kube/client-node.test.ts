@@ -1,4 +1,4 @@
-import { CoreV1Api, KubeConfig, Watch } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, KubeConfig, makeInformer, Watch, type V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startTestCluster, type TestCluster } from './cluster.js';
 
@@ -43,6 +43,44 @@ describe('@kubernetes/client-node against the Kubernetes simulator', () => {
       expect(events).toEqual(['ADDED watched', 'MODIFIED watched', 'DELETED watched']);
     } finally {
       controller.abort();
+    }
+  });
+
+  it('an informer sees the pods of a Deployment go from Pending to Ready', async () => {
+    const apps = config.makeApiClient(AppsV1Api);
+    const seen = new Map<string, Set<string>>();
+    const informer = makeInformer(
+      config,
+      '/api/v1/namespaces/default/pods',
+      () => core.listNamespacedPod({ namespace: 'default', labelSelector: 'app=informed' }),
+      'app=informed',
+    );
+    const note = (pod: V1Pod): void => {
+      const ready = pod.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
+      const states = seen.get(pod.metadata!.name!) ?? new Set<string>();
+      states.add(ready ? 'Ready' : (pod.status?.phase ?? 'none'));
+      seen.set(pod.metadata!.name!, states);
+    };
+    informer.on('add', note);
+    informer.on('update', note);
+    await informer.start();
+    try {
+      await apps.createNamespacedDeployment({
+        namespace: 'default',
+        body: {
+          metadata: { name: 'informed' },
+          spec: {
+            replicas: 2,
+            selector: { matchLabels: { app: 'informed' } },
+            template: { metadata: { labels: { app: 'informed' } }, spec: { containers: [{ name: 'app', image: 'nginx:1.27' }] } },
+          },
+        },
+      });
+      await eventually(() => ([...seen.values()].filter((s) => s.has('Ready')).length === 2 ? true : undefined), 20_000);
+      for (const states of seen.values()) expect(states.has('Pending')).toBe(true);
+      expect(informer.list().every((p) => p.status?.phase === 'Running')).toBe(true);
+    } finally {
+      await informer.stop();
     }
   });
 });

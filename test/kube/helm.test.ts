@@ -1,24 +1,18 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeChart as writeTestChart } from './charts.js';
 import { startTestCluster, type TestCluster } from './cluster.js';
 
 /** A chart written for the test: a ConfigMap, a Secret, and an optional second ConfigMap. */
 function writeChart(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'helm-chart-'));
-  mkdirSync(join(dir, 'templates'));
-  writeFileSync(join(dir, 'Chart.yaml'), 'apiVersion: v2\nname: demo\nversion: 0.1.0\n');
-  writeFileSync(join(dir, 'values.yaml'), 'greeting: hello\nextra: true\n');
-  writeFileSync(
-    join(dir, 'templates', 'objects.yaml'),
-    [
+  return writeTestChart('demo', 'greeting: hello\nextra: true\n', {
+    'objects.yaml': [
       'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-config\ndata:\n  greeting: {{ .Values.greeting | quote }}\n',
       'apiVersion: v1\nkind: Secret\nmetadata:\n  name: {{ .Release.Name }}-secret\nstringData:\n  password: s3cret\n',
       '{{- if .Values.extra }}\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-extra\ndata:\n  x: "1"\n{{- end }}\n',
     ].join('---\n'),
-  );
-  return dir;
+  });
 }
 
 type Release = { name: string; namespace: string; revision: string | number; status: string };
@@ -92,5 +86,45 @@ describe('helm against the Kubernetes simulator', () => {
     expect(await kubectl('get', 'cm', 'csa-config', '-o', 'jsonpath={.data.greeting}')).toBe('patched');
     expect((await kubectl('get', 'cm', 'csa-extra', '--ignore-not-found', '-o', 'name')).trim()).toBe('');
     await helm('uninstall', 'csa');
+  });
+
+  it('renders with `helm template --validate` against the cluster’s discovery and OpenAPI', async () => {
+    const rendered = await helm('template', 'checked', chart, '--validate');
+    expect(rendered).toContain('name: checked-config');
+    await expect(helm('template', 'checked', chart, '--validate', '--set', 'greeting=x', '--api-versions', 'v1')).resolves.toContain('kind: Secret');
+  });
+
+  it('installs a chart with a CRD (crds/) and a custom resource of it; uninstall keeps the CRD, as helm does', async () => {
+    const crdChart = writeTestChart('widgets', 'size: 3\n', {
+      'widget.yaml': 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: {{ .Release.Name }}-widget\nspec:\n  size: {{ .Values.size }}\n',
+    });
+    mkdirSync(join(crdChart, 'crds'));
+    writeFileSync(
+      join(crdChart, 'crds', 'widgets.yaml'),
+      `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: widgets.example.com}
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {kind: Widget, plural: widgets, singular: widget, shortNames: [wd]}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec: {type: object, properties: {size: {type: integer}}}
+`,
+    );
+    expect(await helm('install', 'gadgets', crdChart, '--wait', '--timeout', '60s')).toContain('STATUS: deployed');
+    expect(await kubectl('get', 'wd', 'gadgets-widget', '-o', 'jsonpath={.spec.size}')).toBe('3');
+    await helm('upgrade', 'gadgets', crdChart, '--set', 'size=5');
+    expect(await kubectl('get', 'widgets.example.com', 'gadgets-widget', '-o', 'jsonpath={.spec.size}')).toBe('5');
+    await helm('uninstall', 'gadgets');
+    expect((await kubectl('get', 'widgets', '-A', '-o', 'name')).trim()).toBe('');
+    expect(await kubectl('get', 'crd', 'widgets.example.com', '-o', 'name')).toContain('widgets.example.com');
   });
 });

@@ -2,7 +2,6 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startClaimBinder } from './claim-binder.js';
 import { eventually, startTestCluster, type TestCluster } from './cluster.js';
 import { readWatch, type WatchLine } from './watch-lines.js';
 
@@ -57,10 +56,8 @@ ${extra}
 `;
 
 // StatefulSet, DaemonSet, Job and CronJob controllers, driven and read by the real kubectl.
-// The StatefulSet tests bind their PersistentVolumeClaims with startClaimBinder (no binder in the cluster yet).
 describe('workload controllers through kubectl', () => {
   let cluster: TestCluster;
-  let binder: { stop(): Promise<void> };
   const dir = mkdtempSync(join(tmpdir(), 'workload-manifests-'));
   const kubectl = (...args: string[]): Promise<string> => cluster.cli('kubectl', args);
   const apply = (name: string, text: string): Promise<string> => {
@@ -73,10 +70,8 @@ describe('workload controllers through kubectl', () => {
 
   beforeAll(async () => {
     cluster = await startTestCluster();
-    binder = startClaimBinder(cluster);
   });
   afterAll(async () => {
-    await binder.stop();
     await cluster.stop();
   });
 

@@ -55,6 +55,18 @@ async function poll(check: () => Promise<boolean> | boolean, timeoutMs: number, 
   }
 }
 
+/** Waits for `npm start` to answer /ready, failing at once if it exits. */
+function untilReady(started: ReturnType<typeof npmStart>, port: number): Promise<void> {
+  return poll(
+    async () => {
+      if (started.child.exitCode !== null) throw new Error(`npm start exited early: ${started.output.stderr}`);
+      return (await fetch(`http://127.0.0.1:${port}/ready`).catch(() => undefined))?.status === 200;
+    },
+    110_000,
+    'npm start was not ready',
+  );
+}
+
 describe('npm start', () => {
   it('exits 1 with one line naming the port when the port is in use, and leaves no Java process', async () => {
     const port = await freePort();
@@ -93,14 +105,7 @@ describe('npm start', () => {
     const port = await freePort();
     const started = npmStart({ PORT: String(port) });
     try {
-      await poll(
-        async () => {
-          if (started.child.exitCode !== null) throw new Error(`npm start exited early: ${started.output.stderr}`);
-          return (await fetch(`http://127.0.0.1:${port}/ready`).catch(() => undefined))?.status === 200;
-        },
-        110_000,
-        'npm start was not ready',
-      );
+      await untilReady(started, port);
       const reported = Number(/DynamoDB Local: pid (\d+)/.exec(started.output.stdout)?.[1]);
       expect(javaProcessesUsing(started.dataDir)).toEqual([reported]);
       started.child.kill('SIGTERM');
@@ -121,14 +126,7 @@ describe('npm start', () => {
       });
     const startAndRead = async () => {
       const started = npmStart({ PORT: String(port), KUBE_PORT: String(kubePort) }, dataDir);
-      await poll(
-        async () => {
-          if (started.child.exitCode !== null) throw new Error(`npm start exited early: ${started.output.stderr}`);
-          return (await fetch(`http://127.0.0.1:${port}/ready`).catch(() => undefined))?.status === 200;
-        },
-        110_000,
-        'npm start was not ready',
-      );
+      await untilReady(started, port);
       const kubeconfig = /Kubernetes simulator: export KUBECONFIG=(\S+)/.exec(started.output.stdout)?.[1] ?? '';
       return { started, kubeconfig };
     };

@@ -1,7 +1,7 @@
 import type { KubeObject, StoreEvent } from '../store.js';
 import type { Controller, ControllerHost, Target } from './host.js';
 import { now } from './pods.js';
-import { ownerRef, ownerTarget, templateHash, writeStatus, type LabelSelector, type Template } from './workload.js';
+import { canonicalJson, ownerRef, ownerTarget, templateHash, writeStatus, type LabelSelector, type Template } from './workload.js';
 
 type DeploymentSpec = {
   replicas?: number;
@@ -28,9 +28,14 @@ type DeploymentStatus = {
 
 const REVISION = 'deployment.kubernetes.io/revision';
 const HASH = 'pod-template-hash';
+const withoutHash = (template: Template | undefined): Template | undefined => {
+  if (!template?.metadata?.labels) return template;
+  const { [HASH]: _hash, ...labels } = template.metadata.labels;
+  return { ...template, metadata: { ...template.metadata, labels } };
+};
 const revisionOf = (rs: KubeObject): number => Number(rs.metadata.annotations?.[REVISION] ?? 0);
 const replicasOf = (rs: KubeObject): number => (rs.spec as { replicas?: number }).replicas ?? 0;
-const statusOf = (rs: KubeObject): RsStatus => (rs.status ?? {});
+const statusOf = (rs: KubeObject): RsStatus => rs.status ?? {};
 
 /** maxSurge / maxUnavailable: an int, or a percentage of the desired replicas (surge rounds up, unavailable down). */
 export function resolveFraction(value: number | string | undefined, fallback: string, total: number, roundUp: boolean): number {
@@ -53,9 +58,15 @@ export function resolveFraction(value: number | string | undefined, fallback: st
 export class DeploymentController implements Controller {
   readonly name = 'deployment';
 
-  targetsOf(event: StoreEvent): Target[] {
+  targetsOf(event: StoreEvent, host: ControllerHost): Target[] {
     if (event.group === 'apps' && event.plural === 'deployments') return event.type === 'DELETED' ? [] : [event];
     if (event.group === 'apps' && event.plural === 'replicasets') return ownerTarget(event, 'Deployment', 'apps', 'deployments');
+    // Recreate waits for the old pods to be gone, terminating ones included: their removal is news.
+    if (event.group === '' && event.plural === 'pods' && event.type === 'DELETED')
+      return ownerTarget(event, 'ReplicaSet', 'apps', 'replicasets').flatMap((rs) => {
+        const owner = host.get('apps', 'replicasets', rs.namespace, rs.name);
+        return owner ? ownerTarget({ ...event, object: owner }, 'Deployment', 'apps', 'deployments') : [];
+      });
     return [];
   }
 
@@ -73,7 +84,11 @@ export class DeploymentController implements Controller {
     const rsType = host.type('apps', 'replicasets');
     const hash = templateHash(spec.template);
     let sets = host.owned('apps', 'replicasets', deployment).sort((a, b) => revisionOf(a) - revisionOf(b));
-    let newRs = sets.find((rs) => rs.metadata.labels?.[HASH] === hash);
+    // The new ReplicaSet is the one whose template equals the Deployment's, hash label aside (as in Kubernetes).
+    const wanted = canonicalJson(spec.template);
+    let newRs =
+      sets.find((rs) => rs.metadata.labels?.[HASH] === hash) ??
+      sets.find((rs) => canonicalJson(withoutHash((rs.spec as { template?: Template }).template)) === wanted);
     const maxRevision = Math.max(0, ...sets.map(revisionOf));
     let created = false;
     const scale = (rs: KubeObject, count: number, extra: Record<string, string> = {}): KubeObject => {

@@ -7,11 +7,13 @@ import { ControllerHost } from './host.js';
 import { JobController } from './job.js';
 import { Kubelet } from './kubelet.js';
 import { PodLogBook } from './logs.js';
+import { networking } from './networking.js';
 import { NodeLifecycle } from './nodes.js';
 import { ReplicaSetController } from './replicaset.js';
 import { Scheduler } from './scheduler.js';
 import { StatefulSetController } from './statefulset.js';
 import { DEFAULT_CLUSTER_SETTINGS, type ClusterSettings } from './settings.js';
+import { storage } from './storage.js';
 
 /** The cluster behind the API server: its controllers, and what the API serves from them (logs). */
 export type Cluster = { host: ControllerHost; logs: PodLogBook; events: EventRecorder; settings: ClusterSettings; stop(): void };
@@ -36,6 +38,7 @@ export function startCluster(rest: KubeRest, overrides: Partial<ClusterSettings>
     new DaemonSetController(),
     new JobController(events),
   );
+  host.add(...networking(rest, events), ...storage(rest, events));
   host.start();
   return { host, logs, events, settings, stop: () => host.stop() };
 }

@@ -11,8 +11,20 @@ export type LabelSelector = { matchLabels?: Record<string, string>; matchExpress
 const SAFE = 'bcdfghjklmnpqrstvwxz2456789';
 const safeEncode = (bytes: Buffer, length: number): string => Array.from(bytes.subarray(0, length), (b) => SAFE[b % SAFE.length]).join('');
 
+/** JSON with object keys sorted and null fields left out (Go decodes `creationTimestamp: null` to nothing): the same template hashes the same whichever client wrote it. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object')
+    return `{${Object.keys(value)
+      .sort()
+      .filter((k) => (value as Record<string, unknown>)[k] !== undefined && (value as Record<string, unknown>)[k] !== null)
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(value);
+}
+
 /** A stable hash of a pod template (the `pod-template-hash` / `controller-revision-hash` label). */
-export const templateHash = (template: unknown): string => safeEncode(createHash('sha256').update(JSON.stringify(template)).digest(), 10);
+export const templateHash = (template: unknown): string => safeEncode(createHash('sha256').update(canonicalJson(template)).digest(), 10);
 
 /** A generateName suffix, as the API server makes it (5 safe characters). */
 export const randomSuffix = (): string => safeEncode(randomBytes(5), 5);

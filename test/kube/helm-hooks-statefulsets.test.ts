@@ -1,19 +1,6 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startClaimBinder } from './claim-binder.js';
+import { writeChart } from './charts.js';
 import { startTestCluster, type TestCluster } from './cluster.js';
-
-/** Writes a chart (Chart.yaml, values.yaml and the given templates) into a temporary directory. */
-function writeChart(name: string, values: string, templates: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), `helm-${name}-`));
-  mkdirSync(join(dir, 'templates'));
-  writeFileSync(join(dir, 'Chart.yaml'), `apiVersion: v2\nname: ${name}\nversion: 0.1.0\n`);
-  writeFileSync(join(dir, 'values.yaml'), values);
-  for (const [file, text] of Object.entries(templates)) writeFileSync(join(dir, 'templates', file), text);
-  return dir;
-}
 
 const hookJob = (suffix: string, hook: string): string => `apiVersion: batch/v1
 kind: Job
@@ -76,10 +63,8 @@ spec:
 type Condition = { type: string; status: string };
 
 // Helm v4's --wait (kstatus) and its hook handling, over the StatefulSet, DaemonSet and Job controllers.
-// The storage chart's claims are bound by startClaimBinder (no binder in the cluster yet).
 describe('helm charts with hooks, StatefulSets and DaemonSets', () => {
   let cluster: TestCluster;
-  let binder: { stop(): Promise<void> };
   const helm = (...args: string[]): Promise<string> => cluster.cli('helm', args);
   const kubectl = (...args: string[]): Promise<string> => cluster.cli('kubectl', args);
   const conditions = async (job: string): Promise<string[]> =>
@@ -89,10 +74,8 @@ describe('helm charts with hooks, StatefulSets and DaemonSets', () => {
 
   beforeAll(async () => {
     cluster = await startTestCluster();
-    binder = startClaimBinder(cluster);
   });
   afterAll(async () => {
-    await binder.stop();
     await cluster.stop();
   });
 
