@@ -8,6 +8,7 @@
  * known to send as protobuf to this simulator are described; anything else is refused with
  * `UnsupportedProtobufError` so the server answers 415 instead of guessing.
  */
+import { batchMessageTypes } from './protobuf-batch.js';
 
 /** A protobuf body the simulator cannot decode: the server answers 415 Unsupported Media Type. */
 export class UnsupportedProtobufError extends Error {
@@ -55,14 +56,15 @@ function readFields(buf: Uint8Array): RawField[] {
 }
 
 /** How one field of a message turns into JSON. `repeated` fields become arrays, maps become objects. */
-type Scalar = 'string' | 'bytes' | 'int64' | 'bool' | 'time' | 'intOrString';
+type Scalar = 'string' | 'bytes' | 'int64' | 'bool' | 'time' | 'quantity' | 'intOrString';
 /**
  * `string` and `int64` are Go value fields with `omitempty`: gogo-protobuf always writes them, so an
  * empty one is left out of the JSON form, as encoding/json would. A `*` marks a Go pointer field,
  * whose presence is meaningful (`gracePeriodSeconds: 0`, `propagationPolicy`), so it is kept as sent.
  */
-type FieldType = Scalar | 'string*' | 'int64*' | { message: MessageType } | { map: 'string' | 'bytes' } | { repeated: 'string' | { message: MessageType } };
-type MessageType = Readonly<Record<number, readonly [name: string, type: FieldType]>>;
+type FieldType =
+  Scalar | 'string*' | 'int64*' | { message: MessageType } | { map: 'string' | 'bytes' | 'quantity' } | { repeated: Scalar | { message: MessageType } };
+export type MessageType = Readonly<Record<number, readonly [name: string, type: FieldType]>>;
 
 const text = new TextDecoder('utf-8', { fatal: true });
 
@@ -88,6 +90,9 @@ function scalar(type: Scalar, field: RawField): unknown {
       return (field.varint ?? 0n) !== 0n;
     case 'time':
       return decodeTime(field.bytes ?? new Uint8Array());
+    // resource.Quantity is a message holding its string form.
+    case 'quantity':
+      return decodeMessage(field.bytes ?? new Uint8Array(), { 1: ['string', 'string'] }).string ?? '0';
     case 'intOrString': {
       // intstr.IntOrString {type = 1 (0 int, 1 string), intVal = 2, strVal = 3}: JSON has the number or the string.
       const value = decodeMessage(field.bytes ?? new Uint8Array(), { 1: ['type', 'int64'], 2: ['intVal', 'int64'], 3: ['strVal', 'string'] });
@@ -106,7 +111,8 @@ function decodeMessage(buf: Uint8Array, type: MessageType): Record<string, unkno
     if (typeof fieldType === 'string') {
       const pointer = fieldType.endsWith('*');
       const value = scalar(fieldType.replace('*', '') as Scalar, field);
-      if (value !== undefined && (pointer || (value !== '' && value !== 0))) out[name] = value;
+      const message = fieldType === 'quantity' || fieldType === 'intOrString';
+      if (value !== undefined && (pointer || message || (value !== '' && value !== 0))) out[name] = value;
     } else if ('message' in fieldType) {
       out[name] = decodeMessage(field.bytes ?? new Uint8Array(), fieldType.message);
     } else if ('map' in fieldType) {
@@ -223,6 +229,8 @@ const KINDS: Readonly<Record<string, MessageType>> = {
   DeleteOptions: DELETE_OPTIONS,
   // policy/v1 Eviction, the body of POST pods/{name}/eviction (kubectl drain's typed client).
   Eviction: { [metadata[0]]: metadata[1], 2: ['deleteOptions', { message: DELETE_OPTIONS }] },
+  // batch/v1, from `kubectl create job` (protobuf-batch.ts).
+  ...batchMessageTypes(OBJECT_META),
 };
 
 /** Kinds that exist in one group-version only; DeleteOptions is accepted under any. */
@@ -232,6 +240,8 @@ const ONLY_IN: Readonly<Record<string, readonly string[]>> = {
   Namespace: ['v1'],
   Service: ['v1'],
   Eviction: ['policy/v1', 'policy/v1beta1'],
+  Job: ['batch/v1'],
+  CronJob: ['batch/v1'],
 };
 
 /** runtime.TypeMeta inside the runtime.Unknown envelope (typeMeta = 1, raw = 2, contentEncoding = 3, contentType = 4). */

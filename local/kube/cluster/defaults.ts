@@ -56,6 +56,19 @@ function validatePodSpec(kind: string, name: string, spec: PodSpec | undefined, 
   if (causes.length) throw invalid(kind, name, causes);
 }
 
+const CRON_MACROS = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly']);
+
+/** A CronJob's schedule: required, a standard 5-field cron line or a macro (the parser's messages). */
+function validateSchedule(name: string, schedule: unknown): void {
+  if (typeof schedule !== 'string' || !schedule.trim()) throw invalid('CronJob', name, [{ field: 'spec.schedule', message: 'Required value' }]);
+  const fields = schedule.trim().split(/\s+/);
+  if (schedule.startsWith('@') ? CRON_MACROS.has(schedule.trim()) || schedule.startsWith('@every ') : fields.length === 5) return;
+  const message = schedule.startsWith('@')
+    ? `Invalid value: "${schedule}": unrecognized descriptor: ${schedule}`
+    : `Invalid value: "${schedule}": expected exactly 5 fields, found ${fields.length}: [${fields.join(' ')}]`;
+  throw invalid('CronJob', name, [{ field: 'spec.schedule', message }]);
+}
+
 /** A pod's QoS class from its requests and limits, as the API server sets `status.qosClass`. */
 function qosClass(spec: PodSpec): string {
   const containers = [...(spec.containers ?? []), ...(spec.initContainers ?? [])];
@@ -85,6 +98,8 @@ function defaultWorkload(object: KubeObject, live: KubeObject | undefined): void
       spec.selector ??= { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } };
       template.metadata = { ...template.metadata, labels: { ...template.metadata?.labels, ...generated } };
     }
+    // SetDefaults_Job: a Job without labels takes its template's (which now include the generated ones).
+    if (!Object.keys(object.metadata.labels ?? {}).length && template.metadata?.labels) object.metadata.labels = { ...template.metadata.labels };
     if (template.spec) {
       defaultPodSpec(template.spec, 'Never');
       if (template.spec.restartPolicy === 'Always')
@@ -97,6 +112,14 @@ function defaultWorkload(object: KubeObject, live: KubeObject | undefined): void
   }
   if (kind === 'CronJob') {
     fill(spec, { concurrencyPolicy: 'Allow', suspend: false, successfulJobsHistoryLimit: 3, failedJobsHistoryLimit: 1 });
+    validateSchedule(name, spec.schedule);
+    const jobSpec = ((spec.jobTemplate ??= {}) as Json & { spec?: Json & { template?: { spec?: PodSpec } } }).spec;
+    if (jobSpec?.template?.spec) defaultPodSpec(jobSpec.template.spec, 'Never');
+    if (jobSpec?.template?.spec?.restartPolicy === 'Always')
+      throw invalid(kind, name, [
+        { field: 'spec.jobTemplate.spec.template.spec.restartPolicy', message: 'Unsupported value: "Always": supported values: "OnFailure", "Never"' },
+      ]);
+    validatePodSpec(kind, name, jobSpec?.template?.spec, 'spec.jobTemplate.spec.template.spec');
     return;
   }
   if (kind === 'Deployment') {
