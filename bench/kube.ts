@@ -88,7 +88,20 @@ export async function benchKube(): Promise<string[]> {
     await Promise.all(
       Array.from({ length: INSTALL_CONCURRENCY }, async () => {
         for (let i = queue.shift(); i !== undefined; i = queue.shift())
-          await helm(['install', `rel-${i}`, chart, '-n', `ns-${i}`, '--create-namespace', '--set', `replicas=${REPLICAS}`, '--set', 'memory=8Mi', '--set', 'cpu=10m']);
+          await helm([
+            'install',
+            `rel-${i}`,
+            chart,
+            '-n',
+            `ns-${i}`,
+            '--create-namespace',
+            '--set',
+            `replicas=${REPLICAS}`,
+            '--set',
+            'memory=8Mi',
+            '--set',
+            'cpu=10m',
+          ]);
       }),
     );
     const installSeconds = (performance.now() - t0) / 1000;
