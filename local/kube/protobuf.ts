@@ -8,7 +8,7 @@
  * known to send as protobuf to this simulator are described; anything else is refused with
  * `UnsupportedProtobufError` so the server answers 415 instead of guessing.
  */
-import { batchMessageTypes } from './protobuf-batch.js';
+import { workloadMessageTypes } from './protobuf-workloads.js';
 
 /** A protobuf body the simulator cannot decode: the server answers 415 Unsupported Media Type. */
 export class UnsupportedProtobufError extends Error {
@@ -229,8 +229,8 @@ const KINDS: Readonly<Record<string, MessageType>> = {
   DeleteOptions: DELETE_OPTIONS,
   // policy/v1 Eviction, the body of POST pods/{name}/eviction (kubectl drain's typed client).
   Eviction: { [metadata[0]]: metadata[1], 2: ['deleteOptions', { message: DELETE_OPTIONS }] },
-  // batch/v1, from `kubectl create job` (protobuf-batch.ts).
-  ...batchMessageTypes(OBJECT_META),
+  // Job, CronJob, Deployment and ServiceAccount, from `kubectl create …` (protobuf-workloads.ts).
+  ...workloadMessageTypes(OBJECT_META),
 };
 
 /** Kinds that exist in one group-version only; DeleteOptions is accepted under any. */
@@ -242,6 +242,8 @@ const ONLY_IN: Readonly<Record<string, readonly string[]>> = {
   Eviction: ['policy/v1', 'policy/v1beta1'],
   Job: ['batch/v1'],
   CronJob: ['batch/v1'],
+  Deployment: ['apps/v1'],
+  ServiceAccount: ['v1'],
 };
 
 /** runtime.TypeMeta inside the runtime.Unknown envelope (typeMeta = 1, raw = 2, contentEncoding = 3, contentType = 4). */

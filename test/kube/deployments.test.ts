@@ -125,4 +125,17 @@ describe('deployments on the simulated cluster', () => {
     const bad = manifest('mismatch', 'nginx').replace('selector: {matchLabels: {app: mismatch}}', 'selector: {matchLabels: {app: other}}');
     await expect(apply('mismatch', bad)).rejects.toThrow(/selector` does not match template `labels`/);
   });
+
+  it('creates with `kubectl create deployment` (a protobuf body), spreads the pods over the nodes, and describes the rollout', async () => {
+    await kubectl('create', 'deployment', 'spread', '--image=nginx:1.27', '--replicas=3');
+    await kubectl('create', 'serviceaccount', 'spread-sa');
+    await kubectl('rollout', 'status', 'deployment/spread', '--timeout=60s');
+    const nodes = await kubectl('get', 'pods', '-l', 'app=spread', '-o', 'jsonpath={range .items[*]}{.spec.nodeName}{"\\n"}{end}');
+    expect(new Set(nodes.trim().split('\n')).size).toBe(3);
+    const described = await kubectl('describe', 'deployment', 'spread');
+    expect(described).toMatch(/StrategyType:\s+RollingUpdate/);
+    expect(described).toMatch(/ScalingReplicaSet\s+.*Scaled up replica set spread-\w+ from 0 to 3/);
+    expect(await kubectl('describe', 'rs', '-l', 'app=spread')).toMatch(/SuccessfulCreate\s+.*Created pod: spread-/);
+    expect(await kubectl('get', 'sa', 'spread-sa', '-o', 'name')).toContain('serviceaccount/spread-sa');
+  });
 });

@@ -136,7 +136,7 @@ describe('decodeKubeProtobuf', () => {
   });
 
   it('throws UnsupportedProtobufError for kinds it does not decode, a missing magic, and compressed content', () => {
-    expect(() => decodeKubeProtobuf(envelope('apps/v1', 'Deployment', message()))).toThrow(UnsupportedProtobufError);
+    expect(() => decodeKubeProtobuf(envelope('apps/v1', 'StatefulSet', message()))).toThrow(UnsupportedProtobufError);
     expect(() => decodeKubeProtobuf(envelope('apps/v1', 'Secret', message()))).toThrow(UnsupportedProtobufError);
     expect(() => decodeKubeProtobuf(new TextEncoder().encode('{"kind":"Secret"}'))).toThrow(UnsupportedProtobufError);
     expect(() => decodeKubeProtobuf(envelope('v1', 'Secret', message(), 'gzip'))).toThrow(UnsupportedProtobufError);

@@ -124,9 +124,9 @@ function defaultWorkload(object: KubeObject, live: KubeObject | undefined): void
   }
   if (kind === 'Deployment') {
     fill(spec, { replicas: 1, revisionHistoryLimit: 10, progressDeadlineSeconds: 600 });
-    spec.strategy ??= { type: 'RollingUpdate' };
-    const strategy = spec.strategy as Json;
-    if ((strategy.type ?? 'RollingUpdate') === 'RollingUpdate') fill((strategy.rollingUpdate ??= {}) as Json, { maxSurge: '25%', maxUnavailable: '25%' });
+    const strategy = (spec.strategy ??= {}) as Json;
+    fill(strategy, { type: 'RollingUpdate' });
+    if (strategy.type === 'RollingUpdate') fill((strategy.rollingUpdate ??= {}) as Json, { maxSurge: '25%', maxUnavailable: '25%' });
   } else if (kind === 'ReplicaSet') fill(spec, { replicas: 1 });
   else if (kind === 'StatefulSet') {
     fill(spec, { replicas: 1, podManagementPolicy: 'OrderedReady', revisionHistoryLimit: 10 });

@@ -1,4 +1,5 @@
 import type { KubeObject, StoreEvent } from '../store.js';
+import type { EventRecorder } from './events.js';
 import type { Controller, ControllerHost, Target } from './host.js';
 import { now } from './pods.js';
 import { canonicalJson, ownerRef, ownerTarget, templateHash, writeStatus, type LabelSelector, type Template } from './workload.js';
@@ -27,6 +28,7 @@ type DeploymentStatus = {
 };
 
 const REVISION = 'deployment.kubernetes.io/revision';
+const SOURCE = { component: 'deployment-controller' };
 const HASH = 'pod-template-hash';
 const withoutHash = (template: Template | undefined): Template | undefined => {
   if (!template?.metadata?.labels) return template;
@@ -57,6 +59,7 @@ export function resolveFraction(value: number | string | undefined, fallback: st
  */
 export class DeploymentController implements Controller {
   readonly name = 'deployment';
+  constructor(private readonly events: EventRecorder) {}
 
   targetsOf(event: StoreEvent, host: ControllerHost): Target[] {
     if (event.group === 'apps' && event.plural === 'deployments') return event.type === 'DELETED' ? [] : [event];
@@ -94,6 +97,14 @@ export class DeploymentController implements Controller {
     const scale = (rs: KubeObject, count: number, extra: Record<string, string> = {}): KubeObject => {
       const annotations = { ...rs.metadata.annotations, ...extra, 'deployment.kubernetes.io/desired-replicas': String(replicas) };
       if (replicasOf(rs) === count && JSON.stringify(annotations) === JSON.stringify(rs.metadata.annotations)) return rs;
+      if (replicasOf(rs) !== count)
+        this.events.record(
+          deployment,
+          'Normal',
+          'ScalingReplicaSet',
+          `Scaled ${count > replicasOf(rs) ? 'up' : 'down'} replica set ${rs.metadata.name} from ${replicasOf(rs)} to ${count}`,
+          SOURCE,
+        );
       return host.rest.replace(rsType, rs, { ...rs, metadata: { ...rs.metadata, annotations }, spec: { ...(rs.spec as object), replicas: count } }, {});
     };
     const rolling = (spec.strategy?.type ?? 'RollingUpdate') === 'RollingUpdate';

@@ -1,4 +1,5 @@
 import type { StoreEvent } from '../store.js';
+import type { EventRecorder } from './events.js';
 import type { Controller, ControllerHost, Target } from './host.js';
 import { isReady, type Pod } from './pods.js';
 import {
@@ -14,6 +15,8 @@ import {
   type Template,
 } from './workload.js';
 
+const SOURCE = { component: 'replicaset-controller' };
+
 type ReplicaSetSpec = { replicas?: number; minReadySeconds?: number; selector?: LabelSelector; template?: Template };
 
 /**
@@ -23,6 +26,7 @@ type ReplicaSetSpec = { replicas?: number; minReadySeconds?: number; selector?: 
  */
 export class ReplicaSetController implements Controller {
   readonly name = 'replicaset';
+  constructor(private readonly events: EventRecorder) {}
 
   targetsOf(event: StoreEvent): Target[] {
     if (event.group === 'apps' && event.plural === 'replicasets') return event.type === 'DELETED' ? [] : [event];
@@ -43,10 +47,17 @@ export class ReplicaSetController implements Controller {
     const pods = activePods(host.owned('', 'pods', rs) as Pod[]);
     const want = spec.replicas ?? 1;
     if (pods.length < want)
-      for (let i = pods.length; i < want; i += 1) pods.push(createPod(host, rs, spec.template ?? {}, `${rs.metadata.name}-${randomSuffix()}`));
+      for (let i = pods.length; i < want; i += 1) {
+        const pod = createPod(host, rs, spec.template ?? {}, `${rs.metadata.name}-${randomSuffix()}`);
+        this.events.record(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, SOURCE);
+        pods.push(pod);
+      }
     else if (pods.length > want) {
       const surplus = [...pods].sort(deletionOrder).slice(0, pods.length - want);
-      for (const pod of surplus) host.rest.deleter.delete(host.type('', 'pods'), pod.metadata.namespace, pod.metadata.name);
+      for (const pod of surplus) {
+        host.rest.deleter.delete(host.type('', 'pods'), pod.metadata.namespace, pod.metadata.name);
+        this.events.record(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`, SOURCE);
+      }
       pods.splice(0, pods.length, ...pods.filter((p) => !surplus.includes(p)));
     }
     const minReady = spec.minReadySeconds ?? 0;

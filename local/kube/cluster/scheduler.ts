@@ -2,16 +2,30 @@ import type { StoreEvent } from '../store.js';
 import type { EventRecorder } from './events.js';
 import type { Controller, ControllerHost, Target } from './host.js';
 import { isTerminal, setCondition, type Pod } from './pods.js';
-import { parseQuantity, podRequest } from './quantity.js';
+import { parseQuantity, podRequest, requestOf } from './quantity.js';
 
 const RESOURCES = ['cpu', 'memory', 'ephemeral-storage'] as const;
 const SOURCE = { component: 'default-scheduler' };
 
-type NodeView = { name: string; labels: Record<string, string>; free: Record<string, number>; pods: number; allocatable: Record<string, number> };
+type NodeView = {
+  name: string;
+  labels: Record<string, string>;
+  free: Record<string, number>;
+  pods: number;
+  allocatable: Record<string, number>;
+  /** The requests counted for scoring, where a container without one counts as 100m CPU and 200 MiB (Kubernetes' non-zero defaults). */
+  scored: Record<'cpu' | 'memory', number>;
+};
+
+// Scoring counts a container without requests as this much, so best-effort pods spread too (as kube-scheduler does).
+const NON_ZERO = { cpu: 0.1, memory: 200 * 2 ** 20 } as const;
+const scoredRequest = (pod: Pod, resource: 'cpu' | 'memory'): number =>
+  pod.spec.containers.reduce((sum, c) => sum + (requestOf(c, resource) || NON_ZERO[resource]), 0);
 
 /**
  * The scheduler: a pending pod without a node is bound to the node where its requests fit best
- * (the least allocated, by the larger of its cpu and memory shares; ties by name). When no node fits,
+ * (the least allocated, by the larger of its cpu and memory shares, counting a container without
+ * requests as 100m and 200 MiB as kube-scheduler's scoring does; ties by name). When no node fits,
  * the pod stays Pending with `PodScheduled=False`, reason `Unschedulable` and the scheduler's
  * message (`0/3 nodes are available: 3 Insufficient memory.`), and a `FailedScheduling` event; it is
  * retried whenever a pod goes away or a node changes, as the real scheduler's queue does.
@@ -50,7 +64,7 @@ export class Scheduler implements Controller {
         const misfits = this.misfits(pod, node);
         for (const reason of misfits) reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
         if (misfits.length) continue;
-        const score = Math.max(...(['cpu', 'memory'] as const).map((r) => 1 - (node.free[r]! - podRequest(pod.spec, r)) / (node.allocatable[r] || 1)));
+        const score = Math.max(...(['cpu', 'memory'] as const).map((r) => (node.scored[r] + scoredRequest(pod, r)) / (node.allocatable[r] || 1)));
         if (!best || score < best.score) best = { node, score };
       }
     const pods = host.type('', 'pods');
@@ -113,6 +127,7 @@ export class Scheduler implements Controller {
           free,
           pods: amount('pods') - onNode.length,
           allocatable: Object.fromEntries(RESOURCES.map((r) => [r, amount(r)])),
+          scored: { cpu: onNode.reduce((sum, p) => sum + scoredRequest(p, 'cpu'), 0), memory: onNode.reduce((sum, p) => sum + scoredRequest(p, 'memory'), 0) },
         };
       })
       .sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));

@@ -1,16 +1,25 @@
 import type { MessageType } from './protobuf.js';
 
 /**
- * The protobuf field tables of batch/v1 Job and CronJob and everything they contain (the whole pod
- * template), which kubectl's typed client sends as protobuf (`kubectl create job`, also `--from=cronjob/…`).
+ * The protobuf field tables of the workloads kubectl's typed client sends as protobuf — batch/v1 Job
+ * and CronJob (`kubectl create job`, also `--from=cronjob/…`), apps/v1 Deployment (`kubectl create
+ * deployment`), core/v1 ServiceAccount (`kubectl create serviceaccount`) — and everything they
+ * contain (the whole pod template).
  *
- * Field numbers, names and Go pointer-ness are taken from k8s.io/api v0.33.9 (batch/v1 and core/v1
+ * Field numbers, names and Go pointer-ness are taken from k8s.io/api v0.33.9 (apps/v1, batch/v1 and core/v1
  * generated.proto and types.go), one message per line: `number:jsonName:type`, where the type is
  * `s` string, `i` integer, `b` bool, `y` bytes, `t` meta/v1 Time, `q` Quantity, `n` IntOrString,
  * `@pkg.Message` a message, `[T]` a repeated field, `{T}` a map with string keys; `*` marks a Go
  * pointer (a zero value is kept as sent).
  */
 const TABLE: Readonly<Record<string, string>> = {
+  'apps.Deployment': '1:metadata:@meta.ObjectMeta 2:spec:@apps.DeploymentSpec 3:status:@apps.DeploymentStatus',
+  'apps.DeploymentSpec':
+    '1:replicas:i* 2:selector:@meta.LabelSelector 3:template:@core.PodTemplateSpec 4:strategy:@apps.DeploymentStrategy 5:minReadySeconds:i 6:revisionHistoryLimit:i* 7:paused:b 9:progressDeadlineSeconds:i*',
+  'apps.DeploymentStatus':
+    '1:observedGeneration:i 2:replicas:i 3:updatedReplicas:i 7:readyReplicas:i 4:availableReplicas:i 5:unavailableReplicas:i 8:collisionCount:i*',
+  'apps.DeploymentStrategy': '1:type:s 2:rollingUpdate:@apps.RollingUpdateDeployment',
+  'apps.RollingUpdateDeployment': '1:maxUnavailable:n 2:maxSurge:n',
   'batch.CronJob': '1:metadata:@meta.ObjectMeta 2:spec:@batch.CronJobSpec 3:status:@batch.CronJobStatus',
   'batch.CronJobSpec':
     '1:schedule:s 8:timeZone:s* 2:startingDeadlineSeconds:i* 3:concurrencyPolicy:s 4:suspend:b 5:jobTemplate:@batch.JobTemplateSpec 6:successfulJobsHistoryLimit:i* 7:failedJobsHistoryLimit:i*',
@@ -108,6 +117,8 @@ const TABLE: Readonly<Record<string, string>> = {
     '1:seLinuxOptions:@core.SELinuxOptions 8:windowsOptions:@core.WindowsSecurityContextOptions 2:runAsUser:i* 6:runAsGroup:i* 3:runAsNonRoot:b 4:supplementalGroups:[i] 12:supplementalGroupsPolicy:s* 5:fsGroup:i* 7:sysctls:[@core.Sysctl] 9:fsGroupChangePolicy:s* 10:seccompProfile:@core.SeccompProfile 11:appArmorProfile:@core.AppArmorProfile 13:seLinuxChangePolicy:s*',
   'core.PodSpec':
     '1:volumes:[@core.Volume] 20:initContainers:[@core.Container] 2:containers:[@core.Container] 34:ephemeralContainers:[@core.EphemeralContainer] 3:restartPolicy:s 4:terminationGracePeriodSeconds:i* 5:activeDeadlineSeconds:i* 6:dnsPolicy:s 7:nodeSelector:{s} 8:serviceAccountName:s 9:serviceAccount:s 21:automountServiceAccountToken:b 10:nodeName:s 11:hostNetwork:b 12:hostPID:b 13:hostIPC:b 27:shareProcessNamespace:b 14:securityContext:@core.PodSecurityContext 15:imagePullSecrets:[@core.LocalObjectReference] 16:hostname:s 17:subdomain:s 18:affinity:@core.Affinity 19:schedulerName:s 22:tolerations:[@core.Toleration] 23:hostAliases:[@core.HostAlias] 24:priorityClassName:s 25:priority:i* 26:dnsConfig:@core.PodDNSConfig 28:readinessGates:[@core.PodReadinessGate] 29:runtimeClassName:s* 30:enableServiceLinks:b 31:preemptionPolicy:s* 32:overhead:{q} 33:topologySpreadConstraints:[@core.TopologySpreadConstraint] 35:setHostnameAsFQDN:b 36:os:@core.PodOS 37:hostUsers:b 38:schedulingGates:[@core.PodSchedulingGate] 39:resourceClaims:[@core.PodResourceClaim] 40:resources:@core.ResourceRequirements',
+  'core.ServiceAccount':
+    '1:metadata:@meta.ObjectMeta 2:secrets:[@core.ObjectReference] 3:imagePullSecrets:[@core.LocalObjectReference] 4:automountServiceAccountToken:b*',
   'core.PodTemplateSpec': '1:metadata:@meta.ObjectMeta 2:spec:@core.PodSpec',
   'core.PortworxVolumeSource': '1:volumeID:s 2:fsType:s 3:readOnly:b',
   'core.PreferredSchedulingTerm': '1:weight:i 2:preference:@core.NodeSelectorTerm',
@@ -158,8 +169,8 @@ const TABLE: Readonly<Record<string, string>> = {
 const SCALARS = { s: 'string', i: 'int64', b: 'bool', y: 'bytes', t: 'time', q: 'quantity', n: 'intOrString' } as const;
 type Code = keyof typeof SCALARS;
 
-/** Builds the message types of Job and CronJob from the table; `objectMeta` is meta/v1 ObjectMeta's. */
-export function batchMessageTypes(objectMeta: MessageType): { Job: MessageType; CronJob: MessageType } {
+/** Builds the message types of the workloads from the table; `objectMeta` is meta/v1 ObjectMeta's. */
+export function workloadMessageTypes(objectMeta: MessageType): Record<'Job' | 'CronJob' | 'Deployment' | 'ServiceAccount', MessageType> {
   const built = new Map<string, MessageType>([['meta.ObjectMeta', objectMeta]]);
   const build = (name: string): MessageType => {
     const done = built.get(name);
@@ -186,5 +197,5 @@ export function batchMessageTypes(objectMeta: MessageType): { Job: MessageType; 
     const scalar = SCALARS[type.replace('*', '') as Code];
     return pointer ? (`${scalar}*` as 'string*' | 'int64*') : scalar;
   };
-  return { Job: build('batch.Job'), CronJob: build('batch.CronJob') };
+  return { Job: build('batch.Job'), CronJob: build('batch.CronJob'), Deployment: build('apps.Deployment'), ServiceAccount: build('core.ServiceAccount') };
 }
