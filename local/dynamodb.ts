@@ -4,7 +4,14 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { createRequire } from 'node:module';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  UpdateTableCommand,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { INDEX_ATTRIBUTES, KEY_ATTRIBUTES, TABLE_DEFINITIONS } from '../functions/shared/tables.js';
 import type { TableDefinition } from '../functions/shared/tables.js';
@@ -110,6 +117,38 @@ async function assertJava(): Promise<void> {
   });
 }
 
+/**
+ * A data folder from before an index was added to a definition gets it, as `cdk deploy` would add
+ * it to the deployed table, so an upgrade of the code never needs a fresh data folder.
+ */
+async function addMissingIndexes(client: DynamoDBClient, definition: TableDefinition, name: string, present: ReadonlySet<string>): Promise<void> {
+  for (const index of definition.indexes) {
+    if (present.has(index)) continue;
+    const keys = INDEX_ATTRIBUTES[index];
+    await client.send(
+      new UpdateTableCommand({
+        TableName: name,
+        AttributeDefinitions: [
+          { AttributeName: keys.pk, AttributeType: 'S' },
+          { AttributeName: keys.sk, AttributeType: 'S' },
+        ],
+        GlobalSecondaryIndexUpdates: [
+          {
+            Create: {
+              IndexName: index,
+              KeySchema: [
+                { AttributeName: keys.pk, KeyType: 'HASH' },
+                { AttributeName: keys.sk, KeyType: 'RANGE' },
+              ],
+              Projection: { ProjectionType: 'ALL' },
+            },
+          },
+        ],
+      }),
+    );
+  }
+}
+
 /** The CreateTable input for a shared table definition, named `<prefix><key>`. */
 export function createTableInput(definition: TableDefinition, name: string): CreateTableCommandInput {
   const attributes = new Set<string>([KEY_ATTRIBUTES.pk, KEY_ATTRIBUTES.sk]);
@@ -149,7 +188,8 @@ export async function ensureTables(endpoint: string, prefix: string): Promise<Re
       const name = `${prefix}${definition.key}`;
       names[definition.key] = name;
       try {
-        await client.send(new DescribeTableCommand({ TableName: name }));
+        const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+        await addMissingIndexes(client, definition, name, new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName ?? '')));
         continue;
       } catch (error) {
         if (!(error instanceof Error) || error.name !== 'ResourceNotFoundException') throw error;

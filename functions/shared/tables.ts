@@ -31,7 +31,7 @@ export const TABLE_DEFINITIONS: readonly TableDefinition[] = [
   {
     key: 'helm',
     envVar: 'HELM_TABLE',
-    indexes: ['gsi1'],
+    indexes: ['gsi1', 'gsi2'],
     ttlAttribute: 'expires_at',
     description: 'Helm apps, repositories, clusters, app-store installs, secrets',
   },
