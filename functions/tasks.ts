@@ -33,6 +33,13 @@ export const FUNCTIONS: readonly FunctionDef[] = [
   { name: 'RecordInstanceFailed', kind: 'task', entry: 'fleet/task-record-instance-failed', timeoutSeconds: 30 },
   { name: 'SummariseOperation', kind: 'task', entry: 'fleet/task-summarise', timeoutSeconds: 60 },
   { name: 'FleetOperationEnded', kind: 'event', entry: 'fleet/workflow-ended', timeoutSeconds: 60 },
+  // Helm application API: the helm-operation workflow's tasks (helm and the cluster), and the owner of its ends.
+  { name: 'BeginHelmOperation', kind: 'task', entry: 'helm/task-begin-operation', timeoutSeconds: 60, helm: true },
+  // helm runs with --timeout 240s at most (helm-release.ts), under this function's timeout and the state's 290 s.
+  { name: 'RunHelmOperation', kind: 'task', entry: 'helm/task-run-operation', timeoutSeconds: 300, helm: true },
+  { name: 'CheckHelmReadiness', kind: 'task', entry: 'helm/task-check-readiness', timeoutSeconds: 60, helm: true },
+  { name: 'RecordHelmResult', kind: 'task', entry: 'helm/task-record-result', timeoutSeconds: 60, helm: true },
+  { name: 'HelmOperationEnded', kind: 'event', entry: 'helm/operation-ended', timeoutSeconds: 60, helm: true },
 ];
 
 /**
@@ -48,6 +55,12 @@ export const WORKFLOWS: readonly WorkflowDef[] = [
     file: 'fleet-operation.asl.json',
     tasks: ['BeginAttempt', 'DispatchToAgent', 'RecordInstanceSuccess', 'RecordAttemptFailure', 'RecordInstanceFailed', 'SummariseOperation'],
     endedBy: 'FleetOperationEnded',
+  },
+  {
+    name: 'helm-operation',
+    file: 'helm-operation.asl.json',
+    tasks: ['BeginHelmOperation', 'RunHelmOperation', 'CheckHelmReadiness', 'RecordHelmResult'],
+    endedBy: 'HelmOperationEnded',
   },
 ];
 

@@ -58,7 +58,8 @@ export function isTransactionConditionFailed(error: unknown, index?: number): bo
   return reasons[index]?.Code === 'ConditionalCheckFailed';
 }
 
-type PartitionQuery = { table: string; pk: string; skPrefix?: string; forward?: boolean; consistent?: boolean; projection?: string };
+/** A partition of the table, or with `index` of a global secondary index (`gsi1pk`/`gsi1sk`…; never consistent). */
+type PartitionQuery = { table: string; pk: string; skPrefix?: string; forward?: boolean; consistent?: boolean; projection?: string; index?: 'gsi1' | 'gsi2' };
 
 /** What a page handler tells `forEachQueryPage`: stop now, and/or the `Limit` of the next page (undefined: none). */
 export type NextPage = { done?: boolean; limit?: number | undefined };
@@ -85,13 +86,16 @@ export async function forEachQueryPage(
 /** Walks a partition (or a sort-key prefix of it) page by page until `take` says it has enough. */
 async function walkPartition(input: PartitionQuery, take: (items: Record<string, unknown>[]) => { done: boolean; limit?: number }): Promise<void> {
   const limit = take([]).limit;
+  const pkName = input.index ? `${input.index}pk` : 'pk';
+  const skName = input.index ? `${input.index}sk` : 'sk';
   await forEachQueryPage(
     {
       TableName: input.table,
-      KeyConditionExpression: input.skPrefix ? 'pk = :pk AND begins_with(sk, :prefix)' : 'pk = :pk',
+      ...(input.index ? { IndexName: input.index } : {}),
+      KeyConditionExpression: input.skPrefix ? `${pkName} = :pk AND begins_with(${skName}, :prefix)` : `${pkName} = :pk`,
       ExpressionAttributeValues: { ':pk': input.pk, ...(input.skPrefix ? { ':prefix': input.skPrefix } : {}) },
       ScanIndexForward: input.forward ?? true,
-      ConsistentRead: input.consistent ?? false,
+      ConsistentRead: input.index ? false : (input.consistent ?? false),
       ...(input.projection ? { ProjectionExpression: input.projection } : {}),
       ...(limit ? { Limit: limit } : {}),
     },
