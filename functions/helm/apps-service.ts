@@ -30,7 +30,22 @@ export function projectIdOf(scope: Scope): string {
   return scope.cluster === 'default' ? scope.project : `${scope.cluster}:${scope.project}`;
 }
 
-const fingerprintOf = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 32);
+/** JSON with object keys sorted: DynamoDB does not keep the order of a map's keys. */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => [k, canonical(v)]),
+    );
+  return value;
+}
+const fingerprintOf = (value: unknown) =>
+  createHash('sha256')
+    .update(JSON.stringify(canonical(value)))
+    .digest('hex')
+    .slice(0, 32);
 
 const TRANSITIONAL: Record<OperationKind, AppRecord['state']> = {
   install: 'installing',

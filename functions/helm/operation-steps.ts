@@ -83,7 +83,7 @@ export async function checkReadiness(kc: KubeConfig, op: Operation): Promise<{ v
   const latest = (await releaseHistory(kc, op.namespace, op.name)).at(-1);
   if (!latest) return { verdict: 'failed', message: `release ${op.namespace}/${op.name} is not in the cluster` };
   const { objects, pods } = await readReleaseObjects(kc, op.namespace, latest.manifest);
-  const options = { now: Date.now(), imagePullGraceSeconds: settings.imagePullGraceSeconds };
+  const options = { now: Date.now(), imagePullGraceSeconds: settings.imagePullGraceSeconds, readyStableSeconds: settings.readyStableSeconds };
   const verdicts = objects.map((o) => resourceVerdict(o, o.kind === 'Pod' ? [] : podsOf(o, pods), options));
   const overall = overallVerdict(verdicts);
   const resources: ResourceStatus[] = verdicts.map(({ verdict: _, ...r }) => r);
@@ -143,11 +143,13 @@ export async function finishOperation(op: Operation, outcome: 'succeeded' | 'fai
     true,
   );
   if (!ended) return false;
+  // A revision belongs to the operation only when the operation made it (a refused rollback makes none).
+  const produced = latest && latest.revision > app.revision ? latest.revision : null;
   await updateOperationRecord(ref, op.started_at, op.id, {
     status: outcome,
     ended_at: now,
     message: message || outcome,
-    revision: latest?.revision ?? null,
+    revision: produced,
     ...(op.kind === 'rollback' && latest ? { spec } : {}),
   });
   if (removed) await releaseName(app);

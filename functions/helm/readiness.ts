@@ -20,7 +20,16 @@ export type Verdict = 'ready' | 'pending' | 'failed';
 
 export type ResourceVerdict = ResourceStatus & { verdict: Verdict };
 
-export type ReadinessOptions = Readonly<{ now: number; imagePullGraceSeconds: number }>;
+export type ReadinessOptions = Readonly<{
+  now: number;
+  imagePullGraceSeconds: number;
+  /**
+   * A ready pod counts only once its containers have run this long: a container that crashes right
+   * after starting is Ready for a moment (no probe), and kstatus and `helm --wait` would pass it.
+   * @default 0
+   */
+  readyStableSeconds?: number;
+}>;
 
 type Condition = { type?: string; status?: string; reason?: string; message?: string };
 type ContainerStatus = {
@@ -28,7 +37,7 @@ type ContainerStatus = {
   image?: string;
   restartCount?: number;
   ready?: boolean;
-  state?: { waiting?: { reason?: string; message?: string }; terminated?: { exitCode?: number; reason?: string } };
+  state?: { waiting?: { reason?: string; message?: string }; running?: { startedAt?: string | Date }; terminated?: { exitCode?: number; reason?: string } };
   lastState?: { terminated?: { exitCode?: number; reason?: string } };
 };
 
@@ -85,6 +94,11 @@ export function podProblem(pod: KubeObject, options: ReadinessOptions): { failed
     const notReady = statuses.filter((s) => !s.ready).map((s) => s.name);
     return { failed: false, message: `pod ${name} not ready${notReady.length > 0 ? ` (containers ${notReady.join(', ')})` : ''}` };
   }
+  const stable = options.readyStableSeconds ?? 0;
+  const youngest = Math.min(
+    ...statuses.map((s) => (s.state?.running?.startedAt ? (options.now - new Date(s.state.running.startedAt).getTime()) / 1000 : Infinity)),
+  );
+  if (stable > 0 && youngest < stable) return { failed: false, message: `pod ${name} started ${youngest.toFixed(1)}s ago; checking that it stays up` };
   return undefined;
 }
 
