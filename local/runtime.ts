@@ -10,6 +10,7 @@ import { ensureHelmBinary, ensureLayerBinary } from './helm-binary.js';
 import { PortInUseError } from './errors.js';
 import { generateLocalCredentials, localAccessGuard } from './local-auth.js';
 import type { LocalCredentials } from './local-auth.js';
+import { localSecretsKey } from './secrets-key.js';
 import { answerClientError, NODE_MAX_HEADER_BYTES } from './request-limits.js';
 import type { WrapHandler } from './workflows-host.js';
 import { startWorkflows } from './workflows-host.js';
@@ -192,6 +193,9 @@ async function bringUp(
     // What the functions' SFN client signs with, as Lambda's role credentials are in AWS.
     LOCAL_SFN_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
     LOCAL_SFN_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    // Secrets (repository credentials, kubeconfigs) in the helm table, encrypted with a local key.
+    SECRETS_BACKEND: 'local',
+    LOCAL_SECRETS_KEY: localSecretsKey(options.dataDir),
     ...(options.packageCaFile ? { PACKAGE_CA_FILE: options.packageCaFile } : {}),
     ...(kubeconfig ? { KUBECONFIG: kubeconfig } : {}),
   });
