@@ -6,6 +6,7 @@ import { startDynamoDbLocal, ensureTables } from './dynamodb.js';
 import type { LocalDynamo } from './dynamodb.js';
 import { createGateway } from './gateway.js';
 import type { LocalEndpoint } from './gateway.js';
+import { startChartRepository } from './chart-repository.js';
 import { ensureHelmBinary, ensureLayerBinary } from './helm-binary.js';
 import { PortInUseError } from './errors.js';
 import { generateLocalCredentials, localAccessGuard } from './local-auth.js';
@@ -46,6 +47,11 @@ export type RuntimeOptions = Readonly<{
   agentHeartbeatSeconds?: number;
   /** Extra CA bundle trusted when the API checks package URLs (a test CA, a private PKI). */
   packageCaFile?: string;
+  /**
+   * Package the charts under `local/charts/` with helm, serve them at `/local/charts/` and register
+   * that repository as `myrepo` when absent. `npm start` and the test runtime turn it on. @default false
+   */
+  localCharts?: boolean;
   /** Tests only: wraps task and event handlers by function name (see `WrapHandler`). */
   wrapHandler?: WrapHandler;
 }>;
@@ -59,6 +65,8 @@ export type Runtime = Readonly<{
   adminBootstrap: string;
   /** The credentials the functions' SFN client signs `/local/sfn` requests with. */
   localCredentials: LocalCredentials;
+  /** The local chart repository's URL (registered as `myrepo`), when `localCharts` is on. */
+  chartRepositoryUrl: string | undefined;
   /** The kubeconfig the functions use: the user's, the simulator's, or undefined. */
   kubeconfig: string | undefined;
   /** The DynamoDB Local process this runtime started, if it started one. */
@@ -131,7 +139,12 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
 }
 
 /** What a start has brought up so far, so a failed start can take it down again. */
-type Started = { server: Server; dynamo?: LocalDynamo; runner?: { close: () => Promise<void> }; kube?: { close: () => Promise<void> } };
+type Started = {
+  server: Server;
+  dynamo?: LocalDynamo;
+  runner?: { close: () => Promise<void> };
+  kube?: { close: () => Promise<void> };
+};
 
 async function closeAll(started: Started): Promise<void> {
   try {
@@ -211,11 +224,15 @@ async function bringUp(
   const { consumedCapacity } = await import('../functions/shared/dynamo.js');
   const { bearerToken, callerForToken } = await import('../functions/shared/auth.js');
   const requestCounts = new Map<string, number>();
+  const charts = options.localCharts
+    ? await startChartRepository({ helm, baseUrl: url, cacheDir: binaries, ...(options.dataDir ? { dir: join(options.dataDir, 'charts') } : {}) })
+    : undefined;
   const gateway = createGateway({
     localEndpoints: [
       localAccessGuard(LOCAL_CREDENTIALS, callerForToken, bearerToken),
       ...workflows.endpoints,
       capacityEndpoint(consumedCapacity, requestCounts),
+      ...(charts ? [charts.endpoint] : []),
     ],
     requestCounts,
   });
@@ -226,6 +243,10 @@ async function bringUp(
 
   const { bootstrapAdmin, describeBootstrap } = await import('../functions/admin/users-service.js');
   const bootstrap = await bootstrapAdmin(options.adminToken);
+  if (charts) {
+    const { registerLocalRepository } = await import('../functions/helm/repos-service.js');
+    await registerLocalRepository('myrepo', charts.url, charts.charts);
+  }
   ready.handle = (req, res) => void gateway(req, res);
 
   return {
@@ -234,6 +255,7 @@ async function bringUp(
     generatedAdminToken: bootstrap.kind === 'generated' ? bootstrap.token : undefined,
     adminBootstrap: describeBootstrap(bootstrap),
     localCredentials: LOCAL_CREDENTIALS,
+    chartRepositoryUrl: charts?.url,
     kubeconfig,
     dynamodbPid: started.dynamo?.pid,
     tables,
