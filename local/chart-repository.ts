@@ -50,7 +50,13 @@ function sourceHash(): string {
 }
 
 async function helmRun(helm: string, args: string[], home: string): Promise<void> {
-  const env = { PATH: process.env.PATH ?? '', HOME: home, HELM_CACHE_HOME: join(home, 'cache'), HELM_CONFIG_HOME: join(home, 'config'), HELM_DATA_HOME: join(home, 'data') };
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOME: home,
+    HELM_CACHE_HOME: join(home, 'cache'),
+    HELM_CONFIG_HOME: join(home, 'config'),
+    HELM_DATA_HOME: join(home, 'data'),
+  };
   try {
     await run(helm, args, { env, timeout: 60_000 });
   } catch (error) {
@@ -137,7 +143,8 @@ function chartRepositoryEndpoint(files: ReadonlyMap<string, Buffer>): LocalEndpo
     if (method !== 'GET' && method !== 'HEAD') return renderError('helm', new MethodNotAllowedError(method, path, ['GET', 'HEAD']));
     const name = path.slice(CHART_REPOSITORY_PATH.length + 1);
     const file = isPublicChartRequest({ method, path }) ? files.get(name) : undefined;
-    if (!file) return renderError('helm', new NotFoundError(`no file "${name}" in the local chart repository (${CHART_REPOSITORY_PATH}/index.yaml lists them)`));
+    if (!file)
+      return renderError('helm', new NotFoundError(`no file "${name}" in the local chart repository (${CHART_REPOSITORY_PATH}/index.yaml lists them)`));
     const yaml = name === 'index.yaml';
     return {
       statusCode: 200,

@@ -25,6 +25,7 @@ export function localSecretsKey(dataDir: string | undefined): string {
   }
   if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
   const key = readFileSync(file, 'utf8').trim();
-  if (Buffer.from(key, 'base64').length !== 32) throw new Error(`${file} does not hold a 32-byte base64 key; restore it from a backup (stored secrets need it)`);
+  if (Buffer.from(key, 'base64').length !== 32)
+    throw new Error(`${file} does not hold a 32-byte base64 key; restore it from a backup (stored secrets need it)`);
   return key;
 }

@@ -42,13 +42,16 @@ async function boundedText(response: Response, url: string): Promise<string> {
   if (Number(response.headers.get('content-length') ?? 0) > MAX_INDEX_BYTES) throw new CheckFailed(`${url} is larger than ${MAX_INDEX_BYTES} bytes`);
   const chunks: Uint8Array[] = [];
   let size = 0;
+  // undici types the body as ReadableStream<any>; a fetch body is bytes.
+  const reader = (response.body as ReadableStream<Uint8Array> | null)?.getReader();
   try {
-    for await (const chunk of response.body ?? []) {
-      size += chunk.length;
+    for (let next = await reader?.read(); next && !next.done; next = await reader?.read()) {
+      size += next.value.length;
       if (size > MAX_INDEX_BYTES) throw new CheckFailed(`${url} is larger than ${MAX_INDEX_BYTES} bytes`);
-      chunks.push(chunk);
+      chunks.push(next.value);
     }
   } catch (error) {
+    await reader?.cancel().catch(() => undefined);
     if (error instanceof CheckFailed) throw error;
     throw new CheckFailed(`reading ${url} failed: ${networkReason(error)}`);
   }

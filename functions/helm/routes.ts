@@ -20,7 +20,14 @@ export const HELM_ROUTES: readonly Route[] = [
     family: 'helm',
     summary: 'Change the URL and/or credentials; checked again',
   },
-  { method: 'DELETE', path: '/v1/repos/{name}', entry: 'helm/delete-repo', access: 'operator', family: 'helm', summary: 'Delete a repository and its credentials' },
+  {
+    method: 'DELETE',
+    path: '/v1/repos/{name}',
+    entry: 'helm/delete-repo',
+    access: 'operator',
+    family: 'helm',
+    summary: 'Delete a repository and its credentials',
+  },
   {
     method: 'POST',
     path: '/v1/repos/{name}/refresh',

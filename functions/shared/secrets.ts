@@ -38,8 +38,7 @@ let client: SecretsManagerClient | undefined;
 const secretsManager = () => (client ??= new SecretsManagerClient({ region: config.region, maxAttempts: 5 }));
 const awsName = (name: string) => `${config.secrets.prefix}${name}`;
 
-const isNotFound = (error: unknown) =>
-  error instanceof ResourceNotFoundException || (error instanceof Error && error.name === 'ResourceNotFoundException');
+const isNotFound = (error: unknown) => error instanceof ResourceNotFoundException || (error instanceof Error && error.name === 'ResourceNotFoundException');
 
 const LocalSecretSchema = z.object({ iv: z.string(), ciphertext: z.string(), tag: z.string() });
 const secretKey = (name: string) => ({ pk: `SECRET#${name}`, sk: 'SECRET' });
@@ -82,7 +81,9 @@ export async function putSecret(name: string, value: string): Promise<void> {
     await secretsManager().send(new PutSecretValueCommand({ SecretId: awsName(name), SecretString: value }));
   } catch (error) {
     if (!isNotFound(error)) throw error;
-    await secretsManager().send(new CreateSecretCommand({ Name: awsName(name), SecretString: value, Description: 'control plane secret (see docs/helm-api.md)' }));
+    await secretsManager().send(
+      new CreateSecretCommand({ Name: awsName(name), SecretString: value, Description: 'control plane secret (see docs/helm-api.md)' }),
+    );
   }
 }
 

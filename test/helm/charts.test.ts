@@ -109,7 +109,16 @@ describe('podinfo', () => {
     );
     expect(installed).toContain('STATUS: deployed');
     expect(await kubectl('get', 'svc', 'podinfo', '-n', 'podinfo-ns', '-o', 'jsonpath={.spec.type} {.spec.ports[0].nodePort}')).toBe('NodePort 31130');
-    const ready = await kubectl('get', 'pods', '-n', 'podinfo-ns', '-l', 'app.kubernetes.io/instance=podinfo', '-o', 'jsonpath={.items[*].status.containerStatuses[0].ready}');
+    const ready = await kubectl(
+      'get',
+      'pods',
+      '-n',
+      'podinfo-ns',
+      '-l',
+      'app.kubernetes.io/instance=podinfo',
+      '-o',
+      'jsonpath={.items[*].status.containerStatuses[0].ready}',
+    );
     expect(ready).toBe('true');
     const password = await kubectl('get', 'secret', 'podinfo', '-n', 'podinfo-ns', '-o', 'jsonpath={.data.admin-password}');
     expect(Buffer.from(password, 'base64').toString()).toMatch(/^[A-Za-z0-9]{20}$/);
@@ -141,7 +150,7 @@ describe('minidb', () => {
     );
     expect(await kubectl('get', 'pvc', 'data-db-minidb-0', '-n', 'db-ns', '-o', 'jsonpath={.status.phase}')).toBe('Bound');
     const pod = await eventually(async () => {
-      const json = JSON.parse(await kubectl('get', 'pod', 'db-minidb-0', '-n', 'db-ns', '-o', 'json')) as any;
+      const json = JSON.parse(await kubectl('get', 'pod', 'db-minidb-0', '-n', 'db-ns', '-o', 'json'));
       return json.status.containerStatuses?.[0]?.ready === true ? json : undefined;
     });
     expect(pod.metadata.labels).toMatchObject({ 'app.kubernetes.io/instance': 'db', 'app.kubernetes.io/name': 'minidb' });

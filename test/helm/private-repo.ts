@@ -1,14 +1,29 @@
 import { createServer } from 'node:http';
 import type { LocalChartRepository } from '../../local/chart-repository.js';
 
-/** A private Helm HTTP repository for tests: the given files behind HTTP basic auth, on a free loopback port. */
-export type PrivateRepo = { url: string; username: string; password: string; requests: string[]; stop: () => Promise<void> };
+/**
+ * A private Helm HTTP repository for tests: the given files under `/charts/` behind HTTP basic
+ * auth, on a free loopback port; `open` answers other paths with fixed text and no auth (broken
+ * repositories), and any other path is 404.
+ */
+export type PrivateRepo = { origin: string; url: string; username: string; password: string; requests: string[]; stop: () => Promise<void> };
 
-export async function startPrivateRepo(files: LocalChartRepository['files'], username: string, password: string): Promise<PrivateRepo> {
+export async function startPrivateRepo(
+  files: LocalChartRepository['files'],
+  username: string,
+  password: string,
+  open: Record<string, string> = {},
+): Promise<PrivateRepo> {
   const expected = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
   const requests: string[] = [];
   const server = createServer((req, res) => {
     requests.push(`${req.method} ${req.url}`);
+    const fixed = open[req.url ?? ''];
+    if (fixed !== undefined) return res.end(fixed);
+    if (!(req.url ?? '').startsWith('/charts/')) {
+      res.writeHead(404);
+      return res.end('not found');
+    }
     if (req.headers.authorization !== expected) {
       res.writeHead(401, { 'www-authenticate': 'Basic realm="charts"' });
       return res.end('unauthorized');
@@ -24,8 +39,10 @@ export async function startPrivateRepo(files: LocalChartRepository['files'], use
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const address = server.address();
-  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/charts`;
+  const origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const url = `${origin}/charts`;
   return {
+    origin,
     url,
     username,
     password,
