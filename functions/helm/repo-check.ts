@@ -26,7 +26,9 @@ const basic = (c: RepoCredentials) => `Basic ${Buffer.from(`${c.username}:${c.pa
 function networkReason(error: unknown): string {
   if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return `no answer within ${TIMEOUT_MS / 1000} s`;
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-  return cause instanceof Error ? cause.message : String(cause);
+  const message = cause instanceof Error ? cause.message : String(cause);
+  // fetch refuses ports such as 1, 9 and 6000 outright (https://fetch.spec.whatwg.org/#bad-port).
+  return message === 'bad port' ? "the port is one fetch refuses to connect to (the Fetch standard's bad ports); use another port" : message;
 }
 
 async function get(url: string, headers: Record<string, string> = {}): Promise<Response> {

@@ -16,9 +16,20 @@ import * as store from './store/repos.js';
  */
 export type RepoView = Omit<RepoRecord, 'version'>;
 
+/** The repository as the API shows it, fields always in the same order. */
 export function viewOf(repo: RepoRecord): RepoView {
-  const { version: _version, ...view } = repo;
-  return view;
+  return {
+    name: repo.name,
+    url: repo.url,
+    type: repo.type,
+    status: repo.status,
+    ...(repo.message === undefined ? {} : { message: repo.message }),
+    ...(repo.charts === undefined ? {} : { charts: repo.charts }),
+    has_credentials: repo.has_credentials,
+    plain_http: repo.plain_http,
+    created_at: repo.created_at,
+    updated_at: repo.updated_at,
+  };
 }
 
 const secretName = (name: string) => `repos/${name}`;
