@@ -230,9 +230,10 @@ async function bringUp(
   const gateway = createGateway({
     localEndpoints: [
       localAccessGuard(LOCAL_CREDENTIALS, callerForToken, bearerToken),
+      // Right after the guard: a request it let through without a token goes nowhere else.
+      ...(charts ? [charts.endpoint] : []),
       ...workflows.endpoints,
       capacityEndpoint(consumedCapacity, requestCounts),
-      ...(charts ? [charts.endpoint] : []),
     ],
     requestCounts,
   });

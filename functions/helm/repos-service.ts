@@ -178,8 +178,8 @@ export async function refreshRepo(name: string): Promise<RepoView> {
 /**
  * Registers the local runtime's own chart repository (`myrepo`, served at `/local/charts`) when it
  * is absent, as `active` with its chart count (the gateway is not answering yet, so it cannot be
- * fetched). When it exists with another `/local/charts` URL (the port changed), the URL is updated;
- * a repository of that name that a user pointed elsewhere is left alone.
+ * fetched). When it exists with a `/local/charts` URL, it is brought up to date (the port, the chart
+ * count, status `active`); a repository of that name that a user pointed elsewhere is left alone.
  */
 export async function registerLocalRepository(name: string, url: string, charts: number): Promise<'added' | 'updated' | 'kept'> {
   const now = nowIso();
@@ -199,7 +199,8 @@ export async function registerLocalRepository(name: string, url: string, charts:
     };
     return (await store.insertRepo(repo)) === 'ok' ? 'added' : 'kept';
   }
-  if (existing.url === url || !existing.url.endsWith('/local/charts') || existing.has_credentials) return 'kept';
+  const ours = existing.url.endsWith('/local/charts') && !existing.has_credentials;
+  if (!ours || (existing.url === url && existing.status === 'active' && existing.charts === charts)) return 'kept';
   const { message: _message, ...kept } = existing;
   const outcome = await store.replaceRepo({ ...kept, url, status: 'active', charts, updated_at: now, version: existing.version + 1 }, existing.version);
   return outcome === 'ok' ? 'updated' : 'kept';

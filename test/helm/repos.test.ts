@@ -214,6 +214,20 @@ describe('bad requests', () => {
   });
 });
 
+describe('registering myrepo at start', () => {
+  it('brings a myrepo of an earlier start up to date and leaves a repository a user pointed elsewhere alone', async () => {
+    const { registerLocalRepository } = await import('../../functions/helm/repos-service.js');
+    const own = rt.chartRepositoryUrl ?? '';
+    expect(await registerLocalRepository('myrepo', own, 2)).toBe('kept');
+    expect(await registerLocalRepository('myrepo', 'http://127.0.0.1:8080/local/charts', 2)).toBe('updated');
+    expect((await call('GET', '/v1/repos/myrepo')).body.data).toMatchObject({ url: 'http://127.0.0.1:8080/local/charts', status: 'active' });
+    expect(await registerLocalRepository('myrepo', own, 2)).toBe('updated');
+    await call('POST', '/v1/repos', { body: { name: 'elsewhere', url: priv.url } });
+    expect(await registerLocalRepository('elsewhere', own, 2)).toBe('kept');
+    expect((await call('GET', '/v1/repos/elsewhere')).body.data.url).toBe(priv.url);
+  });
+});
+
 describe('credentials never leak', () => {
   it('appear in no answer and in nothing the runtime logged', () => {
     expect(logged.join('').length).toBeGreaterThan(0);
