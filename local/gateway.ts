@@ -95,7 +95,7 @@ export function createGateway(options: { routes?: readonly Route[]; localEndpoin
     }
     if (result === 'streamed') return;
     res.writeHead(result.statusCode, result.headers);
-    res.end(result.body);
+    res.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
   };
 }
 

@@ -5,6 +5,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { ForbiddenError, UnauthorizedError } from '../functions/shared/errors.js';
 import { familyOfPath, renderError } from '../functions/shared/families.js';
 import type { ProxyResult } from '../functions/shared/families.js';
+import { isPublicChartRequest } from './chart-repository.js';
 import type { LocalEndpoint } from './gateway.js';
 
 /**
@@ -15,6 +16,9 @@ import type { LocalEndpoint } from './gateway.js';
  * - the functions themselves, whose SFN client signs with SigV4 using credentials the runtime
  *   generated at start (as Lambda's role credentials would be in AWS);
  * - a person or script with an admin bearer token (the same tokens as the API).
+ *
+ * The one exception is the local chart repository: GET and HEAD of a file under `/local/charts/`
+ * (helm sends no token to a repository without credentials).
  */
 export type LocalCredentials = Readonly<{ accessKeyId: string; secretAccessKey: string }>;
 
@@ -85,6 +89,8 @@ export function localAccessGuard(
 ): LocalEndpoint {
   return async (request) => {
     if (request.path !== '/local' && !request.path.startsWith('/local/')) return undefined;
+    // The local chart repository: helm downloads index.yaml and packages without a token. Reads only.
+    if (isPublicChartRequest(request)) return undefined;
     const authorization = request.headers.authorization ?? '';
     if (authorization.startsWith('AWS4-HMAC-SHA256')) {
       if (await hasValidSignature(request, credentials)) return undefined;

@@ -6,10 +6,12 @@ import { startDynamoDbLocal, ensureTables } from './dynamodb.js';
 import type { LocalDynamo } from './dynamodb.js';
 import { createGateway } from './gateway.js';
 import type { LocalEndpoint } from './gateway.js';
+import { startChartRepository } from './chart-repository.js';
 import { ensureHelmBinary, ensureLayerBinary } from './helm-binary.js';
 import { PortInUseError } from './errors.js';
 import { generateLocalCredentials, localAccessGuard } from './local-auth.js';
 import type { LocalCredentials } from './local-auth.js';
+import { localSecretsKey } from './secrets-key.js';
 import { answerClientError, NODE_MAX_HEADER_BYTES } from './request-limits.js';
 import type { WrapHandler } from './workflows-host.js';
 import { startWorkflows } from './workflows-host.js';
@@ -45,6 +47,11 @@ export type RuntimeOptions = Readonly<{
   agentHeartbeatSeconds?: number;
   /** Extra CA bundle trusted when the API checks package URLs (a test CA, a private PKI). */
   packageCaFile?: string;
+  /**
+   * Package the charts under `local/charts/` with helm, serve them at `/local/charts/` and register
+   * that repository as `myrepo` when absent. `npm start` and the test runtime turn it on. @default false
+   */
+  localCharts?: boolean;
   /** Tests only: wraps task and event handlers by function name (see `WrapHandler`). */
   wrapHandler?: WrapHandler;
 }>;
@@ -58,6 +65,8 @@ export type Runtime = Readonly<{
   adminBootstrap: string;
   /** The credentials the functions' SFN client signs `/local/sfn` requests with. */
   localCredentials: LocalCredentials;
+  /** The local chart repository's URL (registered as `myrepo`), when `localCharts` is on. */
+  chartRepositoryUrl: string | undefined;
   /** The kubeconfig the functions use: the user's, the simulator's, or undefined. */
   kubeconfig: string | undefined;
   /** The DynamoDB Local process this runtime started, if it started one. */
@@ -130,7 +139,12 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
 }
 
 /** What a start has brought up so far, so a failed start can take it down again. */
-type Started = { server: Server; dynamo?: LocalDynamo; runner?: { close: () => Promise<void> }; kube?: { close: () => Promise<void> } };
+type Started = {
+  server: Server;
+  dynamo?: LocalDynamo;
+  runner?: { close: () => Promise<void> };
+  kube?: { close: () => Promise<void> };
+};
 
 async function closeAll(started: Started): Promise<void> {
   try {
@@ -192,6 +206,9 @@ async function bringUp(
     // What the functions' SFN client signs with, as Lambda's role credentials are in AWS.
     LOCAL_SFN_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
     LOCAL_SFN_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    // Secrets (repository credentials, kubeconfigs) in the helm table, encrypted with a local key.
+    SECRETS_BACKEND: 'local',
+    LOCAL_SECRETS_KEY: localSecretsKey(options.dataDir),
     ...(options.packageCaFile ? { PACKAGE_CA_FILE: options.packageCaFile } : {}),
     ...(kubeconfig ? { KUBECONFIG: kubeconfig } : {}),
   });
@@ -207,9 +224,14 @@ async function bringUp(
   const { consumedCapacity } = await import('../functions/shared/dynamo.js');
   const { bearerToken, callerForToken } = await import('../functions/shared/auth.js');
   const requestCounts = new Map<string, number>();
+  const charts = options.localCharts
+    ? await startChartRepository({ helm, baseUrl: url, cacheDir: binaries, ...(options.dataDir ? { dir: join(options.dataDir, 'charts') } : {}) })
+    : undefined;
   const gateway = createGateway({
     localEndpoints: [
       localAccessGuard(LOCAL_CREDENTIALS, callerForToken, bearerToken),
+      // Right after the guard: a request it let through without a token goes nowhere else.
+      ...(charts ? [charts.endpoint] : []),
       ...workflows.endpoints,
       capacityEndpoint(consumedCapacity, requestCounts),
     ],
@@ -222,6 +244,10 @@ async function bringUp(
 
   const { bootstrapAdmin, describeBootstrap } = await import('../functions/admin/users-service.js');
   const bootstrap = await bootstrapAdmin(options.adminToken);
+  if (charts) {
+    const { registerLocalRepository } = await import('../functions/helm/repos-service.js');
+    await registerLocalRepository('myrepo', charts.url, charts.charts);
+  }
   ready.handle = (req, res) => void gateway(req, res);
 
   return {
@@ -230,6 +256,7 @@ async function bringUp(
     generatedAdminToken: bootstrap.kind === 'generated' ? bootstrap.token : undefined,
     adminBootstrap: describeBootstrap(bootstrap),
     localCredentials: LOCAL_CREDENTIALS,
+    chartRepositoryUrl: charts?.url,
     kubeconfig,
     dynamodbPid: started.dynamo?.pid,
     tables,

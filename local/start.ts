@@ -40,6 +40,7 @@ try {
     logLevel: settings.LOG_LEVEL,
     kubeconfig: settings.KUBECONFIG,
     kubernetesSimulator: true,
+    localCharts: true,
     kubePort: settings.KUBE_PORT,
     kubeCluster: {
       nodes: settings.KUBE_NODES,
@@ -52,6 +53,7 @@ try {
   });
   console.log(`control plane listening on ${runtime.url} (ready in ${Date.now() - started} ms)`);
   console.log(`  data: ${settings.DATA_DIR}/   OpenAPI: ${runtime.url}/openapi.json   workflows: ${runtime.url}/local/executions (admin token)`);
+  if (runtime.chartRepositoryUrl) console.log(`  chart repository myrepo: ${runtime.chartRepositoryUrl}  (helm repo add myrepo <that URL>)`);
   if (runtime.dynamodbPid !== undefined) console.log(`  DynamoDB Local: pid ${runtime.dynamodbPid}`);
   if (settings.KUBECONFIG) console.log(`  Kubernetes: your cluster (KUBECONFIG=${settings.KUBECONFIG})`);
   else if (runtime.kubeconfig) console.log(`  Kubernetes simulator: export KUBECONFIG=${runtime.kubeconfig}   (helm and kubectl work against it)`);

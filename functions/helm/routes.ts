@@ -1,8 +1,8 @@
 import type { Route } from '#shared/route.js';
 
 /**
- * Helm application API routes (helm-proxy.md §2–3): Rancher-compatible /v3 apps in both URL forms
- * (the document's and the actionLinks'), the simple /v1 apps, and each app's revisions.
+ * Helm application API routes (helm-proxy.md §2–4): Rancher-compatible /v3 apps in both URL forms
+ * (the document's and the actionLinks'), the simple /v1 apps, each app's revisions, and chart repositories.
  * Concatenated into the one table in `functions/routes.ts`.
  */
 const v3 = (method: Route['method'], path: string, entry: string, access: Route['access'], summary: string): Route => ({
@@ -15,7 +15,7 @@ const v3 = (method: Route['method'], path: string, entry: string, access: Route[
   helm: true,
 });
 
-export const HELM_APP_ROUTES: readonly Route[] = [
+export const HELM_ROUTES: readonly Route[] = [
   v3('POST', '/v3/projects/{projectId}/app', 'v3-install-app', 'operator', 'Install a Helm app (Rancher app create)'),
   v3('GET', '/v3/projects/{projectId}/app', 'v3-list-apps', 'viewer', 'List the apps of a project (paginated)'),
   v3('GET', '/v3/projects/{projectId}/app/{name}', 'v3-get-app', 'viewer', 'An app with its live state'),
@@ -33,4 +33,39 @@ export const HELM_APP_ROUTES: readonly Route[] = [
   v3('DELETE', '/v1/apps/{name}', 'v1-delete-app', 'operator', 'Uninstall an app (v1)'),
   v3('POST', '/v1/apps/{name}/actions/{action}', 'v1-app-action', 'operator', 'upgrade, rollback, restart, pause or resume an app (v1)'),
   v3('GET', '/v1/apps/{name}/revisions', 'v1-app-revisions', 'viewer', 'The revisions of an app (v1)'),
+  // Chart repositories (§4).
+  { method: 'GET', path: '/v1/repos', entry: 'helm/list-repos', access: 'viewer', family: 'helm', summary: 'List chart repositories' },
+  {
+    method: 'POST',
+    path: '/v1/repos',
+    entry: 'helm/add-repo',
+    access: 'operator',
+    family: 'helm',
+    summary: 'Add an HTTP(S) or oci:// repository; checked at once, stored with status active or error',
+  },
+  { method: 'GET', path: '/v1/repos/{name}', entry: 'helm/get-repo', access: 'viewer', family: 'helm', summary: 'Get a chart repository' },
+  {
+    method: 'PUT',
+    path: '/v1/repos/{name}',
+    entry: 'helm/update-repo',
+    access: 'operator',
+    family: 'helm',
+    summary: 'Change the URL and/or credentials; checked again',
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/repos/{name}',
+    entry: 'helm/delete-repo',
+    access: 'operator',
+    family: 'helm',
+    summary: 'Delete a repository and its credentials',
+  },
+  {
+    method: 'POST',
+    path: '/v1/repos/{name}/refresh',
+    entry: 'helm/refresh-repo',
+    access: 'operator',
+    family: 'helm',
+    summary: 'Fetch and validate the index again; status active or error with the reason',
+  },
 ];

@@ -37,6 +37,15 @@ const ConfigSchema = z.object({
   AUTH_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
   /** Extra CA bundle (PEM file) trusted when checking package URLs. */
   PACKAGE_CA_FILE: z.string().optional(),
+  /** Where secrets (repository credentials, cluster kubeconfigs) live: Secrets Manager, or the helm table encrypted with LOCAL_SECRETS_KEY. */
+  SECRETS_BACKEND: z.enum(['aws', 'local']).default('aws'),
+  /** Prefix of every secret's name in Secrets Manager, so the functions' IAM policy can be scoped to it. */
+  SECRETS_PREFIX: z.string().default('control-plane/'),
+  /** Local backend only: the AES-256-GCM key, 32 bytes in base64 (local/runtime.ts keeps it in `<dataDir>/secrets.key`). */
+  LOCAL_SECRETS_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes in base64')
+    .optional(),
 });
 
 export type Config = Readonly<{
@@ -55,6 +64,7 @@ export type Config = Readonly<{
   agent: Readonly<{ heartbeatSeconds: number; commandWaitSeconds: number; pollIntervalSeconds: number }>;
   packageCaFile: string | undefined;
   authCacheSeconds: number;
+  secrets: Readonly<{ backend: 'aws' | 'local'; prefix: string; localKey: string | undefined }>;
   startedAt: Date;
 }>;
 
@@ -87,6 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     },
     packageCaFile: e.PACKAGE_CA_FILE,
     authCacheSeconds: e.AUTH_CACHE_SECONDS,
+    secrets: { backend: e.SECRETS_BACKEND, prefix: e.SECRETS_PREFIX, localKey: e.LOCAL_SECRETS_KEY },
     startedAt: new Date(),
   };
 }

@@ -20,7 +20,8 @@ export type HttpResult = {
   raw?: boolean;
 };
 
-export type ProxyResult = { statusCode: number; headers: Record<string, string>; body: string };
+/** A REST API proxy answer; `isBase64Encoded` marks a binary body (the local chart repository's packages), as API Gateway reads it. */
+export type ProxyResult = { statusCode: number; headers: Record<string, string>; body: string; isBase64Encoded?: boolean };
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' } as const;
 

@@ -10,6 +10,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => rt?.stop());
 
+// Only the document's example takes node port 31130: a second Service asking for it would be refused (422).
 const install = (name: string, namespace: string, extra: Record<string, unknown> = {}) =>
   rt.call('POST', '/v3/projects/test-ns/app', {
     body: {
@@ -18,7 +19,7 @@ const install = (name: string, namespace: string, extra: Record<string, unknown>
       targetNamespace: namespace,
       externalId: 'catalog://?catalog=myrepo&template=podinfo&version=6.5.4',
       type: 'app',
-      answers: { 'service.nodePort': '31130', path: '/podinfo' },
+      answers: name === 'podinfo' ? { 'service.nodePort': '31130', path: '/podinfo' } : { replicaCount: '2' },
       ...extra,
     },
   });
@@ -45,8 +46,14 @@ describe('the document examples (helm-proxy.md, examples 1–3)', () => {
       },
     });
     const app = await waitForApp(rt, appPath('podinfo', 'podinfo-ns'), settled);
-    expect(app).toMatchObject({ state: 'active', transitioning: 'no', revision: 1, pods: { ready: 2, total: 2 } });
-    expect(app.resources).toEqual([{ kind: 'Deployment', name: 'podinfo', namespace: 'podinfo-ns', ready: true, message: '2/2 replicas available' }]);
+    expect(app).toMatchObject({ state: 'active', transitioning: 'no', revision: 1, pods: { ready: 1, total: 1 } });
+    expect(app.resources).toEqual([
+      { kind: 'Secret', name: 'podinfo', namespace: 'podinfo-ns', ready: true, message: 'ready' },
+      { kind: 'Service', name: 'podinfo', namespace: 'podinfo-ns', ready: true, message: 'ready' },
+      { kind: 'Deployment', name: 'podinfo', namespace: 'podinfo-ns', ready: true, message: '1/1 replicas available' },
+    ]);
+    const service = await (await rt.kube()).makeApiClient(CoreV1Api).readNamespacedService({ name: 'podinfo', namespace: 'podinfo-ns' });
+    expect(service.spec).toMatchObject({ type: 'NodePort', ports: [expect.objectContaining({ nodePort: 31130 })] });
   });
 
   it('lists the app with the pagination block', async () => {
@@ -126,9 +133,9 @@ describe('status that tells the truth', () => {
     expect(app.state).toBe('error');
     expect(app.transitioning).toBe('error');
     expect(app.transitioningMessage).toMatch(
-      /^Deployment broken-ns\/broken: pod broken-[a-z0-9]+-[a-z0-9]+ ImagePullBackOff: registry\.invalid\/podinfo:6\.5\.4$/,
+      /^Deployment broken-ns\/broken-podinfo: pod broken-podinfo-[a-z0-9]+-[a-z0-9]+ ImagePullBackOff: registry\.invalid\/podinfo:6\.5\.4$/,
     );
-    expect(app.resources[0]).toMatchObject({ kind: 'Deployment', ready: false });
+    expect(app.resources).toContainEqual(expect.objectContaining({ kind: 'Deployment', name: 'broken-podinfo', ready: false }));
   });
 
   it('ends a crash-looping upgrade in error', async () => {
@@ -137,7 +144,7 @@ describe('status that tells the truth', () => {
     await rt.call('POST', '/v3/projects/test-ns/app/crashy?action=upgrade', { body: { answers: { 'image.tag': 'crashloop' } } });
     const app = await waitForApp(rt, appPath('crashy', 'crashy-ns'), settled);
     expect(app.state).toBe('error');
-    expect(app.transitioningMessage).toMatch(/^Deployment crashy-ns\/crashy: pod \S+ CrashLoopBackOff: container podinfo restarted \d+ times/);
+    expect(app.transitioningMessage).toMatch(/^Deployment crashy-ns\/crashy-podinfo: pod \S+ CrashLoopBackOff: container podinfo restarted \d+ times/);
   });
 
   it('reads error when an active app breaks afterwards, and active again once it heals', async () => {
@@ -146,12 +153,12 @@ describe('status that tells the truth', () => {
     const apps = (await rt.kube()).makeApiClient(AppsV1Api);
     const patch = (image: string) =>
       apps.patchNamespacedDeployment(
-        { name: 'later', namespace: 'later-ns', body: { spec: { template: { spec: { containers: [{ name: 'podinfo', image }] } } } } },
+        { name: 'later-podinfo', namespace: 'later-ns', body: { spec: { template: { spec: { containers: [{ name: 'podinfo', image }] } } } } },
         setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
       );
     await patch('registry.invalid/podinfo:6.5.4');
     const broken = await waitForApp(rt, appPath('later', 'later-ns'), (d) => d.state === 'error');
-    expect(broken.transitioningMessage).toMatch(/^Deployment later-ns\/later: pod \S+ ImagePullBackOff: registry\.invalid\/podinfo:6\.5\.4$/);
+    expect(broken.transitioningMessage).toMatch(/^Deployment later-ns\/later-podinfo: pod \S+ ImagePullBackOff: registry\.invalid\/podinfo:6\.5\.4$/);
     await patch('ghcr.io/stefanprodan/podinfo:6.5.4');
     await waitForApp(rt, appPath('later', 'later-ns'), (d) => d.state === 'active');
   });
