@@ -189,7 +189,7 @@ export function resourceVerdict(o: KubeObject, pods: readonly KubeObject[], opti
       return ingress.length > 0 ? verdict(o, 'ready', 'load balancer ready') : verdict(o, 'pending', 'waiting for a load balancer address');
     }
     default:
-      return verdict(o, 'ready', 'ready');
+      return verdict(o, 'ready', 'applied');
   }
 }
 

@@ -84,10 +84,12 @@ const plain = <T>(value: T): KubeObject => JSON.parse(JSON.stringify(value)) as 
 
 /**
  * The live objects of a release's manifest that readiness looks at, and the pods of the namespace.
- * A declared object that is missing is returned as a stub with `status.missing`.
+ * A declared object that is missing is returned as a stub with `status.missing`; one of a kind with
+ * no readiness (a ConfigMap, a Secret) as a stub without status.
  */
 export async function readReleaseObjects(kc: KubeConfig, namespace: string, manifest: string): Promise<{ objects: KubeObject[]; pods: KubeObject[] }> {
-  const declared = manifestObjects(manifest, namespace).filter((o) => (WATCHED as readonly string[]).includes(o.kind));
+  const all = manifestObjects(manifest, namespace);
+  const declared = all.filter((o) => (WATCHED as readonly string[]).includes(o.kind));
   const kinds = new Set(declared.map((o) => o.kind));
   const core = kc.makeApiClient(CoreV1Api);
   const apps = kc.makeApiClient(AppsV1Api);
@@ -103,13 +105,15 @@ export async function readReleaseObjects(kc: KubeConfig, namespace: string, mani
     core.listNamespacedPod({ namespace }).then((l) => withKind('Pod', l.items)),
   ]);
   const live = [...deployments, ...statefulsets, ...daemonsets, ...jobs, ...pvcs, ...services, ...pods];
-  const objects = declared.map(
-    (d) =>
-      live.find((o) => o.kind === d.kind && o.metadata?.name === d.name && (o.metadata?.namespace ?? namespace) === d.namespace) ?? {
-        kind: d.kind,
-        metadata: { name: d.name, namespace: d.namespace },
-        status: { missing: true },
-      },
+  // Kinds with no readiness of their own (ConfigMaps, Secrets, RBAC…) are listed as declared, not read.
+  const objects = all.map((d) =>
+    !(WATCHED as readonly string[]).includes(d.kind)
+      ? { kind: d.kind, metadata: { name: d.name, namespace: d.namespace } }
+      : (live.find((o) => o.kind === d.kind && o.metadata?.name === d.name && (o.metadata?.namespace ?? namespace) === d.namespace) ?? {
+          kind: d.kind,
+          metadata: { name: d.name, namespace: d.namespace },
+          status: { missing: true },
+        }),
   );
   return { objects, pods };
 }

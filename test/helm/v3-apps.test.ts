@@ -48,7 +48,7 @@ describe('the document examples (helm-proxy.md, examples 1–3)', () => {
     const app = await waitForApp(rt, appPath('podinfo', 'podinfo-ns'), settled);
     expect(app).toMatchObject({ state: 'active', transitioning: 'no', revision: 1, pods: { ready: 1, total: 1 } });
     expect(app.resources).toEqual([
-      { kind: 'Secret', name: 'podinfo', namespace: 'podinfo-ns', ready: true, message: 'ready' },
+      { kind: 'Secret', name: 'podinfo', namespace: 'podinfo-ns', ready: true, message: 'applied' },
       { kind: 'Service', name: 'podinfo', namespace: 'podinfo-ns', ready: true, message: 'ready' },
       { kind: 'Deployment', name: 'podinfo', namespace: 'podinfo-ns', ready: true, message: '1/1 replicas available' },
     ]);
