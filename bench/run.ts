@@ -2,6 +2,7 @@ import { benchKvconfig } from './kvconfig.js';
 import { benchPlatform } from './platform.js';
 import { benchFleet } from './fleet.js';
 import { benchKube } from './kube.js';
+import { benchHelm } from './helm.js';
 
 /**
  * `npm run bench [-- <suite>…]`: runs benchmark suites against the local cloud and prints figures
@@ -12,6 +13,7 @@ const SUITES: Record<string, () => Promise<string[]>> = {
   kvconfig: benchKvconfig,
   fleet: benchFleet,
   kube: benchKube,
+  helm: benchHelm,
 };
 
 const chosen = process.argv.slice(2).filter((arg) => arg in SUITES);
