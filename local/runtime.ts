@@ -196,6 +196,8 @@ async function bringUp(
     HELM_TABLE: tables.helm,
     HELM_BINARY: helm,
     LOG_LEVEL: options.logLevel ?? 'WARN',
+    // /admin/system/logs reads this process's buffer: INFO and up, whatever LOG_LEVEL prints.
+    LOG_BUFFER_LEVEL: 'INFO',
     ALLOW_LOOPBACK_HTTP: String(options.allowLoopbackHttp ?? true),
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_TRACE_ENABLED: 'false',

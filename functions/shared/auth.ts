@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { config } from './config.js';
+import { onContainerReset } from './container-state.js';
 import { dynamo } from './dynamo.js';
 import { headerValue } from './headers.js';
 
@@ -79,6 +80,7 @@ export function bearerToken(headers: Record<string, string | undefined> | null):
  * that many seconds everywhere else. Unknown tokens are never cached.
  */
 const known = new Map<string, { caller: Caller; until: number }>();
+onContainerReset('token cache', () => known.clear());
 
 /** Forgets a token hash (after its user changed), so this process re-reads it on the next use. */
 export function forgetToken(hash: string): void {

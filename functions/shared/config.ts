@@ -27,6 +27,18 @@ const ConfigSchema = z.object({
   /** Accept loopback http:// package URLs (local development only). */
   ALLOW_LOOPBACK_HTTP: z.enum(['true', 'false']).default('false'),
   LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'),
+  /**
+   * Off AWS only: the lowest level kept in this process's in-memory log buffer (`/admin/system/logs`),
+   * whatever LOG_LEVEL prints. SILENT (the default, and AWS) keeps nothing: CloudWatch has the logs.
+   */
+  LOG_BUFFER_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('SILENT'),
+  /** AWS: every function's log group is named under this prefix (infra sets it); `/admin/system/logs` queries them. */
+  LOG_GROUP_PREFIX: z.string().optional(),
+  /**
+   * AWS: the deployment's name (the CDK stack prefix). Every function of the deployment carries it
+   * in this variable and in its `control-plane:deployment` tag; `/admin/system/restart` finds them by it.
+   */
+  DEPLOYMENT_NAME: z.string().optional(),
   /** How often agents heartbeat; an instance is unhealthy after three missed heartbeats. */
   AGENT_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
   /** How long the command poll holds an agent's request (0 in AWS: a held Lambda costs money). */
@@ -61,6 +73,10 @@ export type Config = Readonly<{
   eksClusterName: string | undefined;
   allowLoopbackHttp: boolean;
   logLevel: string;
+  /** Lowest level the in-memory log buffer keeps; SILENT keeps nothing. */
+  logBufferLevel: string;
+  logGroupPrefix: string | undefined;
+  deploymentName: string | undefined;
   agent: Readonly<{ heartbeatSeconds: number; commandWaitSeconds: number; pollIntervalSeconds: number }>;
   packageCaFile: string | undefined;
   authCacheSeconds: number;
@@ -90,6 +106,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     eksClusterName: e.EKS_CLUSTER_NAME,
     allowLoopbackHttp: e.ALLOW_LOOPBACK_HTTP === 'true',
     logLevel: e.LOG_LEVEL,
+    logBufferLevel: e.LOG_BUFFER_LEVEL,
+    logGroupPrefix: e.LOG_GROUP_PREFIX,
+    deploymentName: e.DEPLOYMENT_NAME,
     agent: {
       heartbeatSeconds: e.AGENT_HEARTBEAT_SECONDS,
       commandWaitSeconds: e.AGENT_COMMAND_WAIT_SECONDS,

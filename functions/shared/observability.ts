@@ -1,10 +1,44 @@
-import { Logger } from '@aws-lambda-powertools/logger';
+import type { ConstructorOptions } from '@aws-lambda-powertools/logger/types';
+import type { LogItem } from '@aws-lambda-powertools/logger';
+import { Logger, LogLevelThreshold } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { config } from './config.js';
+import type { LogRecord } from './log-buffer.js';
+import { levelRank, recordLog } from './log-buffer.js';
+import { redactLogValue } from './redact.js';
+
+const printFrom = levelRank(config.logLevel);
+const bufferFrom = levelRank(config.logBufferLevel);
+
+/**
+ * The Powertools logger, with two additions: every record goes through `redactLogValue` (no
+ * password, token, authorization header or kubeconfig in any log), and, where `LOG_BUFFER_LEVEL`
+ * asks for it (the local runtime), records from that level up are kept in the in-memory buffer
+ * (`log-buffer.ts`) even when `LOG_LEVEL` keeps them off stdout. In AWS the buffer is off and the
+ * logger is exactly Powertools'.
+ */
+class HouseLogger extends Logger {
+  protected override printLog(logLevel: number, log: LogItem): void {
+    if (logLevel >= bufferFrom && logLevel < LogLevelThreshold.SILENT) {
+      log.prepareForPrint();
+      recordLog(JSON.parse(JSON.stringify(log.getAttributes(), this.getJsonReplacer())) as LogRecord);
+    }
+    if (logLevel >= printFrom) super.printLog(logLevel, log);
+  }
+
+  protected override createLogger(options?: ConstructorOptions): Logger {
+    return new HouseLogger(options);
+  }
+}
 
 /** Powertools clients, created once per container. Locally they write to stdout (metrics off). */
-export const logger = new Logger({ serviceName: 'control-plane', logLevel: config.logLevel as 'INFO' });
+export const logger: Logger = new HouseLogger({
+  serviceName: 'control-plane',
+  // The logger must produce what the buffer keeps; printing is then filtered in printLog.
+  logLevel: (levelRank(config.logBufferLevel) < printFrom ? config.logBufferLevel : config.logLevel) as 'INFO',
+  jsonReplacerFn: redactLogValue,
+});
 /**
  * Metrics' own messages go through our logger, without its "no application metrics" warning: that
  * one only fires where several invocations share this singleton (the local runtime serves requests

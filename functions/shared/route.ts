@@ -5,6 +5,18 @@ export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 
 /**
+ * Permissions a route's function needs beyond its domain's table (`infra/domain-api-stack.ts`
+ * grants each, scoped as narrowly as the service allows; docs/deploy.md lists the scopes):
+ * - `cluster-secrets-write`: create, update and delete the secrets under `<SECRETS_PREFIX>clusters/`
+ *   (registered clusters' kubeconfigs).
+ * - `logs-read`: query the log groups of this deployment's functions (CloudWatch Logs Insights).
+ * - `functions-restart`: list functions and update the configuration of this deployment's functions.
+ * - `workflows-status`: list executions of its domain's state machines (health checks).
+ */
+export const ROUTE_GRANTS = ['cluster-secrets-write', 'logs-read', 'functions-restart', 'workflows-status'] as const;
+export type RouteGrant = (typeof ROUTE_GRANTS)[number];
+
+/**
  * One row of the route table. Each domain keeps its rows beside its handlers
  * (`functions/<domain>/routes.ts`); `functions/routes.ts` concatenates them.
  */
@@ -34,4 +46,6 @@ export type Route = Readonly<{
    * `httpHandler(…, { streaming: true })`; a test checks that the two agree.
    */
   streaming?: true;
+  /** Extra permissions of the route's function (see `ROUTE_GRANTS`). @default none */
+  grants?: readonly RouteGrant[];
 }>;
