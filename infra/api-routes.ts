@@ -1,4 +1,4 @@
-import type { Route } from '#shared/route.js';
+import type { Route, RouteGrant } from '#shared/route.js';
 
 /** Longest integration API Gateway allows a buffered (non-streaming) REST integration. */
 export const BUFFERED_LIMIT_SECONDS = 29;
@@ -19,6 +19,8 @@ export type HandlerGroup = Readonly<{
   writes: boolean;
   /** Every route is a GET: the function gets read-only access to its table. */
   readOnly: boolean;
+  /** The extra permissions any of its routes asks for (`Route.grants`). */
+  grants: readonly RouteGrant[];
 }>;
 
 /** `GET /admin/users`: how routes are named in errors and in throttle overrides. */
@@ -72,6 +74,7 @@ export function handlerGroups(routes: readonly Route[]): HandlerGroup[] {
       authenticated: rows.some((r) => r.access !== 'public'),
       writes: rows.some((r) => r.access !== 'public' && r.method !== 'GET'),
       readOnly: rows.every((r) => r.method === 'GET'),
+      grants: [...new Set(rows.flatMap((r) => r.grants ?? []))],
     };
   });
 }
