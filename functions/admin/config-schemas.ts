@@ -27,7 +27,10 @@ export const ClusterInputSchema = z
       region: RegionSchema.optional(),
       kubeconfig: z.string().min(1, 'must not be empty').max(65_536, 'must be at most 64 KiB').optional(),
     },
-    { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys.join(', ')}: a cluster has id, eksClusterName, region, kubeconfig` : undefined) },
+    {
+      error: (issue) =>
+        issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys.join(', ')}: a cluster has id, eksClusterName, region, kubeconfig` : undefined,
+    },
   )
   .superRefine((cluster, ctx) => {
     if (cluster.eksClusterName !== undefined && cluster.kubeconfig !== undefined)

@@ -61,7 +61,8 @@ function checkUploads(clusters: readonly ClusterInput[]): Map<string, { text: st
   clusters.forEach((cluster, i) => {
     if (cluster.kubeconfig === undefined) return;
     const checked = checkKubeconfig(cluster.kubeconfig);
-    if ('problem' in checked) throw new ValidationError(`invalid body field "clusters.${i}.kubeconfig": ${checked.problem}`, { field: `clusters.${i}.kubeconfig` });
+    if ('problem' in checked)
+      throw new ValidationError(`invalid body field "clusters.${i}.kubeconfig": ${checked.problem}`, { field: `clusters.${i}.kubeconfig` });
     uploads.set(cluster.id, { text: cluster.kubeconfig, server: checked.server });
   });
   return uploads;
@@ -80,7 +81,9 @@ function mergeClusters(
     if (input.eksClusterName !== undefined) {
       const previous = current.find((c) => c.id === input.id);
       const same = previous?.type === 'eks' && previous.eksClusterName === input.eksClusterName && previous.region === input.region;
-      return same ? previous : { type: 'eks', id: input.id, eksClusterName: input.eksClusterName, ...(input.region ? { region: input.region } : {}), updated_at: now };
+      return same
+        ? previous
+        : { type: 'eks', id: input.id, eksClusterName: input.eksClusterName, ...(input.region ? { region: input.region } : {}), updated_at: now };
     }
     const kept = current.find((c) => c.id === input.id);
     if (!kept)
@@ -144,7 +147,9 @@ export async function updateConfig(body: UpdateConfigBody, updatedBy: string): P
   forgetSettings();
   const keep = secretsOf(written.after.clusters);
   const orphaned = [...secretsOf(written.before?.clusters ?? [])].filter((s) => !keep.has(s));
-  await Promise.all(orphaned.map((s) => deleteSecret(s).catch((error: unknown) => logger.warn('could not delete a replaced kubeconfig secret', { secret: s, error }))));
+  await Promise.all(
+    orphaned.map((s) => deleteSecret(s).catch((error: unknown) => logger.warn('could not delete a replaced kubeconfig secret', { secret: s, error }))),
+  );
   logger.info('helm settings updated', {
     version: written.after.version,
     changed: Object.keys(body).filter((k) => k !== 'version'),

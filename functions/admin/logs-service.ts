@@ -32,7 +32,13 @@ export async function recentLogRecords(query: LogsQuery): Promise<LogsAnswer> {
   const since = query.since ?? new Date(until.getTime() - DEFAULT_WINDOW_MS);
   const window = { since: since.toISOString(), until: until.toISOString() };
   if (config.logGroupPrefix) {
-    const found = await queryLogGroups(config.logGroupPrefix, { minLevel: query.minLevel, since, until, limit: query.limit, deadline: Date.now() + CLOUDWATCH_BUDGET_MS });
+    const found = await queryLogGroups(config.logGroupPrefix, {
+      minLevel: query.minLevel,
+      since,
+      until,
+      limit: query.limit,
+      deadline: Date.now() + CLOUDWATCH_BUDGET_MS,
+    });
     return {
       source: 'cloudwatch',
       ...window,

@@ -32,7 +32,10 @@ export async function restartServices(requestedBy: string): Promise<RestartAnswe
       requested_at: requestedAt,
       restarted,
       failed,
-      kept_running: ['invocations already running (they finish in their old containers)', 'Step Functions executions (their next tasks start in new containers)'],
+      kept_running: [
+        'invocations already running (they finish in their old containers)',
+        'Step Functions executions (their next tasks start in new containers)',
+      ],
     };
   } else {
     answer = {

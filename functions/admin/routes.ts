@@ -2,7 +2,14 @@ import type { Route } from '#shared/route.js';
 
 /** Platform administration: settings, users and tokens, system information, logs and restart (helm-proxy.md §6). Concatenated into the one table in `functions/routes.ts`. */
 export const ADMIN_ROUTES: readonly Route[] = [
-  { method: 'GET', path: '/admin/config', entry: 'admin/get-config', access: 'admin', family: 'helm', summary: 'The Helm API settings, with defaults (no secret)' },
+  {
+    method: 'GET',
+    path: '/admin/config',
+    entry: 'admin/get-config',
+    access: 'admin',
+    family: 'helm',
+    summary: 'The Helm API settings, with defaults (no secret)',
+  },
   {
     method: 'PUT',
     path: '/admin/config',

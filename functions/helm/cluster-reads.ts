@@ -91,7 +91,11 @@ function metricsUnavailable(error: unknown): Unavailable {
 }
 
 /** Usage of the pods in `namespace` with the label, from metrics.k8s.io/v1beta1 (Running pods only, as metrics-server reports). */
-export async function podUsage(apis: ClusterApis, namespace: string, labelSelector: string): Promise<z.infer<typeof PodMetricsListSchema>['items'] | Unavailable> {
+export async function podUsage(
+  apis: ClusterApis,
+  namespace: string,
+  labelSelector: string,
+): Promise<z.infer<typeof PodMetricsListSchema>['items'] | Unavailable> {
   try {
     const list: unknown = await clusterCall(apis.id, 'read pod metrics', () =>
       apis.custom.listNamespacedCustomObject({ group: 'metrics.k8s.io', version: 'v1beta1', namespace, plural: 'pods', labelSelector }),

@@ -63,7 +63,8 @@ async function accessFor(clusterId: string | undefined): Promise<Access> {
   const known = fromSecrets.get(cluster.secret);
   if (known) return known;
   const text = await getSecret(cluster.secret);
-  if (text === undefined) throw new InternalError(`the kubeconfig of cluster "${id}" is missing from the secrets store; register the cluster again with PUT /admin/config`);
+  if (text === undefined)
+    throw new InternalError(`the kubeconfig of cluster "${id}" is missing from the secrets store; register the cluster again with PUT /admin/config`);
   const kc = new KubeConfig();
   kc.loadFromString(text);
   const access = { kubeConfig: kc, source: `secret:${cluster.secret}`, renewAt: Infinity, text };

@@ -38,7 +38,8 @@ function clientFor(region: string): EKSClient {
 
 async function describe(region: string, name: string): Promise<Endpoint> {
   const { cluster } = await clientFor(region).send(new DescribeClusterCommand({ name }));
-  if (!cluster?.endpoint || !cluster.certificateAuthority?.data) throw new Error(`EKS cluster ${name} in ${region} has no endpoint yet (status ${cluster?.status})`);
+  if (!cluster?.endpoint || !cluster.certificateAuthority?.data)
+    throw new Error(`EKS cluster ${name} in ${region} has no endpoint yet (status ${cluster?.status})`);
   return { endpoint: cluster.endpoint, caData: cluster.certificateAuthority.data };
 }
 

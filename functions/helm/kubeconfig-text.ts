@@ -43,13 +43,17 @@ export function checkKubeconfig(text: string): { problem: string } | KubeconfigS
   }
   for (const { name, user } of kubeconfig.users) {
     const refused = USER_REFUSED.find((key) => user && key in user);
-    if (refused) return { problem: `user "${name}" uses ${refused}: only inline credentials (token, client-certificate-data/client-key-data, username/password) are accepted` };
+    if (refused)
+      return {
+        problem: `user "${name}" uses ${refused}: only inline credentials (token, client-certificate-data/client-key-data, username/password) are accepted`,
+      };
   }
   const context = kubeconfig.contexts.find((c) => c.name === kubeconfig['current-context']);
   if (!context) return { problem: `current-context "${kubeconfig['current-context']}" names no context` };
   const cluster = kubeconfig.clusters.find((c) => c.name === context.context.cluster);
   if (!cluster) return { problem: `context "${context.name}" names cluster "${context.context.cluster}", which is not in clusters` };
   const server = cluster.cluster.server;
-  if (typeof server !== 'string' || !/^https:\/\/[^\s/]+/.test(server)) return { problem: `cluster "${cluster.name}" needs an https:// server, got ${JSON.stringify(server)}` };
+  if (typeof server !== 'string' || !/^https:\/\/[^\s/]+/.test(server))
+    return { problem: `cluster "${cluster.name}" needs an https:// server, got ${JSON.stringify(server)}` };
   return { server, context: context.name };
 }

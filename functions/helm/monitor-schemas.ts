@@ -14,7 +14,10 @@ export const ClusterIdQuerySchema = z
 export const ClusterQuerySchema = z.object({ clusterId: ClusterIdQuerySchema });
 
 export const AppMetricsPathSchema = z.object({
-  name: z.string().max(53, 'must be at most 53 characters (a Helm release name)').regex(DNS_LABEL, 'must be an app (Helm release) name: lowercase letters, digits and "-"'),
+  name: z
+    .string()
+    .max(53, 'must be at most 53 characters (a Helm release name)')
+    .regex(DNS_LABEL, 'must be an app (Helm release) name: lowercase letters, digits and "-"'),
 });
 
 export const AppMetricsQuerySchema = z.object({
@@ -34,7 +37,9 @@ export const AppMetricsSchema = z.object({
   name: z.string(),
   namespace: z.string(),
   cluster_id: z.string(),
-  workloads: z.array(z.object({ kind: z.enum(['Deployment', 'StatefulSet', 'DaemonSet']), name: z.string(), replicas: z.number().int(), ready_replicas: z.number().int() })),
+  workloads: z.array(
+    z.object({ kind: z.enum(['Deployment', 'StatefulSet', 'DaemonSet']), name: z.string(), replicas: z.number().int(), ready_replicas: z.number().int() }),
+  ),
   pods: z.array(
     z.object({
       name: z.string(),

@@ -29,8 +29,18 @@ export async function appMetrics(clusterId: string, namespace: string, name: str
   const apis = await clusterApis(clusterId);
   const [objects, usage] = await Promise.all([appObjects(apis, namespace, name), podUsage(apis, namespace, `${INSTANCE_LABEL}=${name}`)]);
   const workloads = [
-    ...objects.deployments.map((d) => ({ kind: 'Deployment' as const, name: d.metadata?.name ?? '', replicas: d.spec?.replicas ?? 1, ready_replicas: d.status?.readyReplicas ?? 0 })),
-    ...objects.statefulSets.map((s) => ({ kind: 'StatefulSet' as const, name: s.metadata?.name ?? '', replicas: s.spec?.replicas ?? 1, ready_replicas: s.status?.readyReplicas ?? 0 })),
+    ...objects.deployments.map((d) => ({
+      kind: 'Deployment' as const,
+      name: d.metadata?.name ?? '',
+      replicas: d.spec?.replicas ?? 1,
+      ready_replicas: d.status?.readyReplicas ?? 0,
+    })),
+    ...objects.statefulSets.map((s) => ({
+      kind: 'StatefulSet' as const,
+      name: s.metadata?.name ?? '',
+      replicas: s.spec?.replicas ?? 1,
+      ready_replicas: s.status?.readyReplicas ?? 0,
+    })),
     ...objects.daemonSets.map((d) => ({
       kind: 'DaemonSet' as const,
       name: d.metadata?.name ?? '',
@@ -39,7 +49,9 @@ export async function appMetrics(clusterId: string, namespace: string, name: str
     })),
   ];
   if (workloads.length === 0 && objects.pods.length === 0)
-    throw new NotFoundError(`app "${name}" has no workloads or pods in namespace "${namespace}" of cluster "${clusterId}" (looked for the label ${INSTANCE_LABEL}=${name})`);
+    throw new NotFoundError(
+      `app "${name}" has no workloads or pods in namespace "${namespace}" of cluster "${clusterId}" (looked for the label ${INSTANCE_LABEL}=${name})`,
+    );
   const byPod = new Map('unavailable' in usage ? [] : usage.map((m) => [m.metadata.name, sumUsage(m.containers)]));
   const total = [...byPod.values()].reduce((t, u) => ({ cpu: t.cpu + u.cpu, memory: t.memory + u.memory }), { cpu: 0, memory: 0 });
   const metricsKnown = !('unavailable' in usage);
@@ -98,12 +110,17 @@ export async function systemMetrics(clusterId: string): Promise<SystemMetrics> {
     const sum = requested.get(node) ?? zero();
     requested.set(node, { cpu: sum.cpu + podRequest(pod.spec, 'cpu'), memory: sum.memory + podRequest(pod.spec, 'memory'), pods: sum.pods + 1 });
   }
-  const usageOf = new Map('unavailable' in usage ? [] : usage.map((m) => [m.metadata.name, { cpu: parseQuantity(m.usage.cpu), memory: parseQuantity(m.usage.memory) }]));
+  const usageOf = new Map(
+    'unavailable' in usage ? [] : usage.map((m) => [m.metadata.name, { cpu: parseQuantity(m.usage.cpu), memory: parseQuantity(m.usage.memory) }]),
+  );
   const views = nodes.map((n) => nodeView(n, requested.get(n.metadata?.name ?? '') ?? zero(), usageOf.get(n.metadata?.name ?? '')));
   const add = (a: Amounts, b: Amounts): Amounts => ({ cpu: a.cpu + b.cpu, memory: a.memory + b.memory, pods: a.pods + b.pods });
   const allocatable = views.reduce((t, v) => add(t, v.allocatable), zero());
   const inUse = views.reduce((t, v) => add(t, v.requested), zero());
-  const used = 'unavailable' in usage ? undefined : views.reduce((t, v) => ({ cpu: t.cpu + (v.usage?.cpu ?? 0), memory: t.memory + (v.usage?.memory ?? 0) }), { cpu: 0, memory: 0 });
+  const used =
+    'unavailable' in usage
+      ? undefined
+      : views.reduce((t, v) => ({ cpu: t.cpu + (v.usage?.cpu ?? 0), memory: t.memory + (v.usage?.memory ?? 0) }), { cpu: 0, memory: 0 });
   return {
     cluster_id: clusterId,
     nodes: views.map((v) => ({
@@ -117,7 +134,11 @@ export async function systemMetrics(clusterId: string): Promise<SystemMetrics> {
       ready_nodes: views.filter((v) => v.ready).length,
       allocatable: shown(allocatable),
       requested: shown(inUse),
-      requested_percent: { cpu: percent(inUse.cpu, allocatable.cpu), memory: percent(inUse.memory, allocatable.memory), pods: percent(inUse.pods, allocatable.pods) },
+      requested_percent: {
+        cpu: percent(inUse.cpu, allocatable.cpu),
+        memory: percent(inUse.memory, allocatable.memory),
+        pods: percent(inUse.pods, allocatable.pods),
+      },
       usage: used ? { cpu: formatCpu(used.cpu), memory: formatMemory(used.memory) } : null,
     },
     pods: { total: pods.length, by_phase: countBy(pods, (p) => p.status?.phase ?? 'Unknown') },

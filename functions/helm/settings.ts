@@ -45,7 +45,7 @@ export const NUMERIC_SETTING_NAMES = Object.keys(NUMERIC_SETTINGS) as NumericSet
 
 export const CLUSTERS_DESCRIPTION =
   'Clusters registered beside the default one, selected by `clusterId` (`clusterId:projectId` in /v3 project ids, `?clusterId=` on /v1/monitor). ' +
-  'Each is `{id, eksClusterName, region?}` (an EKS cluster this deployment may reach) or `{id, kubeconfig}` (a kubeconfig file\'s text; kept in the secrets store, never returned).';
+  "Each is `{id, eksClusterName, region?}` (an EKS cluster this deployment may reach) or `{id, kubeconfig}` (a kubeconfig file's text; kept in the secrets store, never returned).";
 
 /** At most this many registered clusters (the item stays small, and a list of clusters is one read). */
 export const MAX_CLUSTERS = 20;

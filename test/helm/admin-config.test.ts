@@ -42,7 +42,7 @@ describe('GET /admin/config', () => {
     expect(settings.pollSeconds).toMatchObject({ value: 2, default: 2, is_default: true, min: 1 });
     expect(settings.imagePullGraceSeconds).toMatchObject({ value: 10, default: 10, is_default: true });
     expect(settings.clusters).toMatchObject({ value: [], is_default: true });
-    for (const setting of Object.values(settings) as { description: string }[]) expect(setting.description.length).toBeGreaterThan(20);
+    for (const setting of Object.values<{ description: string }>(settings)) expect(setting.description.length).toBeGreaterThan(20);
     expect(default_cluster).toEqual({ id: 'default', source: 'kubeconfig' });
   });
 
@@ -66,7 +66,16 @@ describe('PUT /admin/config', () => {
     ['a cluster id that is not a DNS label', { clusters: [{ id: 'Prod_1', eksClusterName: 'prod' }] }, 'clusters.0.id'],
     ['a cluster with both kinds of access', { clusters: [{ id: 'c9', eksClusterName: 'prod', kubeconfig: 'x' }] }, 'clusters.0.kubeconfig'],
     ['an unknown field of a cluster', { clusters: [{ id: 'c9', server: 'https://x' }] }, 'server'],
-    ['the same cluster id twice', { clusters: [{ id: 'c9', eksClusterName: 'a' }, { id: 'c9', eksClusterName: 'b' }] }, 'clusters.1.id'],
+    [
+      'the same cluster id twice',
+      {
+        clusters: [
+          { id: 'c9', eksClusterName: 'a' },
+          { id: 'c9', eksClusterName: 'b' },
+        ],
+      },
+      'clusters.1.id',
+    ],
     ['a cluster kept by id that was never registered', { clusters: [{ id: 'c9' }] }, 'clusters.0'],
     ['a kubeconfig that is not YAML', { clusters: [{ id: 'c9', kubeconfig: 'clusters: [' }] }, 'clusters.0.kubeconfig'],
   ];
