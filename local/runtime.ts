@@ -198,6 +198,8 @@ async function bringUp(
     LOG_LEVEL: options.logLevel ?? 'WARN',
     // /admin/system/logs reads this process's buffer: INFO and up, whatever LOG_LEVEL prints.
     LOG_BUFFER_LEVEL: 'INFO',
+    // The Helm operations re-check readiness every second here (2 s in AWS, where each check is a Lambda invocation).
+    HELM_DEFAULT_POLL_SECONDS: '1',
     ALLOW_LOOPBACK_HTTP: String(options.allowLoopbackHttp ?? true),
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_TRACE_ENABLED: 'false',

@@ -161,7 +161,9 @@ export async function monitorHealth(clusterId: string = DEFAULT_CLUSTER_ID): Pro
     (error: unknown) => ({ all: [], reason: `could not read the apps: ${reasonOf(error)}` }),
   );
   const [version, database, workflows, states] = await Promise.all([cluster, checkDatabase(config.tables.helm), checkWorkflows(), apps]);
-  const errors = states.all.filter((a) => a.state === 'error');
+  // Removed apps keep their record (a later install may reuse the name); they are not the cluster's apps any more.
+  const current = states.all.filter((a) => a.state !== 'removed');
+  const errors = current.filter((a) => a.state === 'error');
   const health: MonitorHealth = {
     status: 'ok',
     checked_at: new Date().toISOString(),
@@ -171,7 +173,7 @@ export async function monitorHealth(clusterId: string = DEFAULT_CLUSTER_ID): Pro
     apps: {
       ok: errors.length === 0 && !states.reason,
       ...(states.reason ? { reason: states.reason } : errors.length > 0 ? { reason: `${errors.length} app(s) in error` } : {}),
-      total: states.all.length,
+      total: current.length,
       in_error: errors.length,
       error_apps: errors.slice(0, 100).map(({ namespace, name }) => ({ namespace, name })),
     },

@@ -1,3 +1,4 @@
+import { config } from '#shared/config.js';
 import { onContainerReset } from '#shared/container-state.js';
 import type { SettingsItem, StoredCluster } from './settings-store.js';
 import { readSettingsItem } from './settings-store.js';
@@ -26,7 +27,8 @@ export const NUMERIC_SETTINGS = {
       'How long an install, upgrade or rollback may take to become ready when the request gives no timeout; the operation ends error when it passes (helm-proxy.md: 300 s).',
   },
   pollSeconds: {
-    default: 2,
+    // 2 in AWS; the local runtime sets 1 (HELM_DEFAULT_POLL_SECONDS) so a laptop's operations finish sooner.
+    default: config.helmDefaultPollSeconds,
     min: 1,
     max: 60,
     description: "How often the operation workflow re-checks the release's resources while it waits for them to become ready (its Wait state).",

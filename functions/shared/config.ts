@@ -39,6 +39,8 @@ const ConfigSchema = z.object({
    * in this variable and in its `control-plane:deployment` tag; `/admin/system/restart` finds them by it.
    */
   DEPLOYMENT_NAME: z.string().optional(),
+  /** The default of the Helm setting `pollSeconds` (the local runtime makes it 1; PUT /admin/config overrides it). */
+  HELM_DEFAULT_POLL_SECONDS: z.coerce.number().int().min(1).max(60).default(2),
   /** How often agents heartbeat; an instance is unhealthy after three missed heartbeats. */
   AGENT_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
   /** How long the command poll holds an agent's request (0 in AWS: a held Lambda costs money). */
@@ -77,6 +79,7 @@ export type Config = Readonly<{
   logBufferLevel: string;
   logGroupPrefix: string | undefined;
   deploymentName: string | undefined;
+  helmDefaultPollSeconds: number;
   agent: Readonly<{ heartbeatSeconds: number; commandWaitSeconds: number; pollIntervalSeconds: number }>;
   packageCaFile: string | undefined;
   authCacheSeconds: number;
@@ -109,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     logBufferLevel: e.LOG_BUFFER_LEVEL,
     logGroupPrefix: e.LOG_GROUP_PREFIX,
     deploymentName: e.DEPLOYMENT_NAME,
+    helmDefaultPollSeconds: e.HELM_DEFAULT_POLL_SECONDS,
     agent: {
       heartbeatSeconds: e.AGENT_HEARTBEAT_SECONDS,
       commandWaitSeconds: e.AGENT_COMMAND_WAIT_SECONDS,

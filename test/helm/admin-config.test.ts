@@ -39,7 +39,8 @@ describe('GET /admin/config', () => {
     const { settings, version, default_cluster } = reply.body.data;
     expect(version).toBe(0);
     expect(settings.defaultTimeoutSeconds).toMatchObject({ value: 300, default: 300, is_default: true, min: 10, max: 3600 });
-    expect(settings.pollSeconds).toMatchObject({ value: 2, default: 2, is_default: true, min: 1 });
+    // The local runtime polls every second (HELM_DEFAULT_POLL_SECONDS=1); AWS's default is 2.
+    expect(settings.pollSeconds).toMatchObject({ value: 1, default: 1, is_default: true, min: 1 });
     expect(settings.imagePullGraceSeconds).toMatchObject({ value: 10, default: 10, is_default: true });
     expect(settings.clusters).toMatchObject({ value: [], is_default: true });
     for (const setting of Object.values<{ description: string }>(settings)) expect(setting.description.length).toBeGreaterThan(20);
@@ -104,14 +105,14 @@ describe('PUT /admin/config', () => {
   });
 
   it('changes only what the body names, and null puts a value back to its default', async () => {
-    const set = await rt.call('PUT', '/admin/config', { body: { pollSeconds: 1, imagePullGraceSeconds: 30 } });
+    const set = await rt.call('PUT', '/admin/config', { body: { pollSeconds: 5, imagePullGraceSeconds: 30 } });
     expect(set.status).toBe(200);
-    expect(set.body.data.settings.pollSeconds).toMatchObject({ value: 1, is_default: false });
+    expect(set.body.data.settings.pollSeconds).toMatchObject({ value: 5, is_default: false });
     expect(set.body.data.settings.defaultTimeoutSeconds).toMatchObject({ value: 300, is_default: true });
     const reset = await rt.call('PUT', '/admin/config', { body: { imagePullGraceSeconds: null } });
     expect(reset.body.data.settings.imagePullGraceSeconds).toMatchObject({ value: 10, is_default: true });
     const read = await rt.call('GET', '/admin/config');
-    expect(read.body.data.settings.pollSeconds.value).toBe(1);
+    expect(read.body.data.settings.pollSeconds.value).toBe(5);
     expect(read.body.data.version).toBe(reset.body.data.version);
     expect(read.body.data.updated_by).toMatch(/^usr-/);
   });
