@@ -7,7 +7,7 @@ import type { FunctionDef } from '#functions/tasks.js';
 import { FUNCTIONS } from '#functions/tasks.js';
 import { tableOfEntry } from './domains.js';
 import type { DataTables, RuntimeSettings } from './function-environment.js';
-import { functionEnvironment } from './function-environment.js';
+import { functionEnvironment, logGroupNameOf } from './function-environment.js';
 import { HouseFunction } from './house-function.js';
 import { acknowledge } from './nag.js';
 
@@ -56,6 +56,7 @@ export class AdminStack extends Stack {
       timeoutSeconds: def.timeoutSeconds ?? 60,
       helm: def.helm,
       logRetention: props.logRetention,
+      logGroupName: logGroupNameOf(props.runtime, def.entry),
     });
     fn.grantTableData(props.tables[tableOfEntry(def.entry)], 'read-write');
     this.adminToken.grantRead(fn);

@@ -15,7 +15,7 @@ import { handlerGroups, routeKey } from './api-routes.js';
 import { DomainApiStack } from './domain-api-stack.js';
 import { constructIdOf, domainOf, workflowDomains } from './domains.js';
 import type { DataTables, RuntimeSettings } from './function-environment.js';
-import { functionEnvironment } from './function-environment.js';
+import { functionEnvironment, logGroupNameOf } from './function-environment.js';
 import type { NamedStateMachine } from './house-function.js';
 import { HouseFunction } from './house-function.js';
 import { acknowledge } from './nag.js';
@@ -189,6 +189,7 @@ export class ApiStack extends Stack {
       environment: functionEnvironment(this, { tables: props.tables, runtime: props.runtime }),
       description: 'Answers requests no route matches (404/405)',
       logRetention: retention,
+      logGroupName: logGroupNameOf(props.runtime, entry),
     });
     const integration = new apigateway.LambdaIntegration(fn.function, { scopePermissionToMethod: false });
     // Every resource of the tree, intermediate ones too: a resource without a method answers 403.

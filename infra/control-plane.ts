@@ -1,13 +1,13 @@
 import type { AppProps, Environment } from 'aws-cdk-lib';
-import { App, Validations } from 'aws-cdk-lib';
+import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import pkg from '../package.json' with { type: 'json' };
 import { FUNCTIONS, WORKFLOWS } from '#functions/tasks.js';
 import { AdminStack } from './admin-stack.js';
 import { ApiStack } from './api-stack.js';
 import { DataStack } from './data-stack.js';
-import type { LogLevel, RuntimeSettings } from './function-environment.js';
-import { LOG_LEVELS } from './function-environment.js';
+import type { EksAccessMode, LogLevel, RuntimeSettings } from './function-environment.js';
+import { DEPLOYMENT_TAG, EKS_ACCESS_MODES, LOG_LEVELS } from './function-environment.js';
 import { WorkflowsStack } from './workflows-stack.js';
 
 export type ControlPlane = Readonly<{
@@ -28,8 +28,10 @@ const DEFAULT_CONTEXT = { '@aws-cdk/core:defaultCrossStackReferences': 'strong' 
 /**
  * The whole app, with the cdk-nag AwsSolutions checks on every stack. Settings come from CDK
  * context (`cdk synth -c logLevel=DEBUG`), all optional, so synthesis needs no AWS lookups:
- * `stackPrefix` (ControlPlane), `appVersion` (package.json), `logLevel` (INFO), `eksClusterName`,
- * and `account`/`region` (unset: environment-agnostic stacks, resolved at deploy time).
+ * `stackPrefix` (ControlPlane; also the deployment's name: its tag, its log group prefix),
+ * `appVersion` (package.json), `logLevel` (INFO), `eksClusterName`, `eksAccess` (`scoped` or
+ * `cluster-admin`, see EksAccessMode), and `account`/`region` (unset: environment-agnostic stacks,
+ * resolved at deploy time).
  */
 export function createControlPlane(props: AppProps = {}): ControlPlane {
   const app = new App({ ...props, context: { ...DEFAULT_CONTEXT, ...props.context } });
@@ -37,7 +39,9 @@ export function createControlPlane(props: AppProps = {}): ControlPlane {
   const account = contextString(app, 'account');
   const region = contextString(app, 'region');
   const env: Environment | undefined = account || region ? { account, region } : undefined;
-  const runtime = runtimeSettings(app);
+  const runtime = runtimeSettings(app, prefix);
+  // Every resource names its deployment; /admin/system/restart may update only functions with this tag.
+  Tags.of(app).add(DEPLOYMENT_TAG, prefix);
 
   const data = new DataStack(app, `${prefix}Data`, { env, description: 'Control plane: DynamoDB tables' });
   const hasWorkflows = WORKFLOWS.length > 0 || FUNCTIONS.some((f) => f.kind === 'task' || f.kind === 'event');
@@ -68,13 +72,22 @@ function fallbackEntry(): string | undefined {
   return FUNCTIONS.find((f) => f.kind === 'http-fallback')?.entry;
 }
 
-function runtimeSettings(app: App): RuntimeSettings {
+function runtimeSettings(app: App, deploymentName: string): RuntimeSettings {
   const logLevel = contextString(app, 'logLevel') ?? 'INFO';
   if (!isLogLevel(logLevel)) throw new Error(`context logLevel must be one of ${LOG_LEVELS.join(', ')}, got '${logLevel}'`);
-  return { appVersion: contextString(app, 'appVersion') ?? pkg.version, logLevel, eksClusterName: contextString(app, 'eksClusterName') };
+  const eksAccess = contextString(app, 'eksAccess') ?? 'scoped';
+  if (!isEksAccess(eksAccess)) throw new Error(`context eksAccess must be one of ${EKS_ACCESS_MODES.join(', ')}, got '${eksAccess}'`);
+  return {
+    appVersion: contextString(app, 'appVersion') ?? pkg.version,
+    logLevel,
+    eksClusterName: contextString(app, 'eksClusterName'),
+    eksAccess,
+    deploymentName,
+  };
 }
 
 const isLogLevel = (value: string): value is LogLevel => (LOG_LEVELS as readonly string[]).includes(value);
+const isEksAccess = (value: string): value is EksAccessMode => (EKS_ACCESS_MODES as readonly string[]).includes(value);
 
 function contextString(app: App, key: string): string | undefined {
   const value: unknown = app.node.tryGetContext(key);

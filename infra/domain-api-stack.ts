@@ -12,7 +12,8 @@ import { routeKey } from './api-routes.js';
 import type { TableKey } from './domains.js';
 import { constructIdOf, tableOfEntry, usesCluster } from './domains.js';
 import type { DataTables, RuntimeSettings } from './function-environment.js';
-import { functionEnvironment } from './function-environment.js';
+import { functionEnvironment, logGroupNameOf } from './function-environment.js';
+import { grantClusterUse, grantRouteNeeds } from './function-grants.js';
 import type { NamedStateMachine } from './house-function.js';
 import { HouseFunction } from './house-function.js';
 
@@ -77,9 +78,11 @@ export class DomainApiStack extends NestedStack {
         helm: group.helm,
         reservedConcurrentExecutions: group.streaming ? props.streamingReservedConcurrency : undefined,
         logRetention: props.logRetention,
+        logGroupName: logGroupNameOf(props.runtime, group.entry),
       });
       grantForGroup(fn, group, tables, machines);
-      if (props.runtime.eksClusterName && usesCluster(group.entry, group.helm)) fn.grantClusterDescribe(props.runtime.eksClusterName);
+      if (usesCluster(group.entry, group.helm)) grantClusterUse(fn, props.runtime, group.readOnly ? 'view' : 'edit');
+      grantRouteNeeds(fn, group.grants, props.runtime, machines);
       for (const route of group.routes) {
         props.tree.resource(route.path).addMethod(route.method, integrationFor(fn, group), { authorizationType: apigateway.AuthorizationType.NONE });
       }

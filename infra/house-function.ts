@@ -63,6 +63,12 @@ export interface HouseFunctionProps {
   readonly reservedConcurrentExecutions?: number;
   /** @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * The log group's name; the deployment names them all under one prefix so `/admin/system/logs`
+   * can find them (`logGroupNameOf` in function-environment.ts).
+   * @default - a name CloudFormation generates
+   */
+  readonly logGroupName?: string;
 }
 
 /**
@@ -82,7 +88,10 @@ export class HouseFunction extends Construct implements iam.IGrantable {
     super(scope, id);
     this.entry = props.entry;
     const entry = entryPath(props.entry);
-    this.logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH });
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      ...(props.logGroupName ? { logGroupName: props.logGroupName } : {}),
+    });
     // An own role instead of AWSLambdaBasicExecutionRole: it may write to this log group only.
     this.role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description: `Runs ${props.entry}` });
     this.logGroup.grantWrite(this.role);

@@ -12,7 +12,8 @@ import type { FunctionDef, WorkflowDef } from '#functions/tasks.js';
 import { FUNCTIONS, WORKFLOWS, placeholderOf } from '#functions/tasks.js';
 import { constructIdOf, tableOfEntry, usesCluster } from './domains.js';
 import type { DataTables, RuntimeSettings } from './function-environment.js';
-import { functionEnvironment } from './function-environment.js';
+import { functionEnvironment, logGroupNameOf } from './function-environment.js';
+import { grantClusterUse } from './function-grants.js';
 import { HouseFunction, REPO_ROOT } from './house-function.js';
 import { acknowledge } from './nag.js';
 
@@ -57,9 +58,14 @@ export class WorkflowsStack extends Stack {
         timeoutSeconds: def.timeoutSeconds ?? 60,
         helm: def.helm,
         logRetention: retention,
+        logGroupName: logGroupNameOf(props.runtime, def.entry),
       });
       fn.grantTableData(props.tables[tableOfEntry(def.entry)], 'read-write');
-      if (props.runtime.eksClusterName && usesCluster(def.entry, def.helm)) fn.grantClusterDescribe(props.runtime.eksClusterName);
+      if (usesCluster(def.entry, def.helm)) {
+        // The Helm settings (registered clusters, poll interval) are one item of the platform table.
+        fn.grantItemLookup(props.tables.platform);
+        grantClusterUse(fn, props.runtime, 'edit');
+      }
       functions[def.name] = fn;
     }
     this.functions = functions;

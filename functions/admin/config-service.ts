@@ -7,6 +7,7 @@ import { readSettingsItem, writeSettingsItem } from '#functions/helm/settings-st
 import { config } from '#shared/config.js';
 import { ConflictError, ValidationError } from '#shared/errors.js';
 import { logger } from '#shared/observability.js';
+import { CLUSTER_SECRETS_PATH } from '#shared/secret-names.js';
 import { deleteSecret, putSecret } from '#shared/secrets.js';
 import type { ClusterInput, ConfigView, UpdateConfigBody } from './config-schemas.js';
 
@@ -117,7 +118,7 @@ export async function updateConfig(body: UpdateConfigBody, updatedBy: string): P
   const uploads = checkUploads(body.clusters ?? []);
   const stored = new Map<string, { secret: string; server: string }>();
   for (const [id, upload] of uploads) {
-    const secret = `clusters/${id}/kubeconfig-${randomBytes(6).toString('hex')}`;
+    const secret = `${CLUSTER_SECRETS_PATH}${id}/kubeconfig-${randomBytes(6).toString('hex')}`;
     await putSecret(secret, upload.text);
     stored.set(id, { secret, server: upload.server });
   }
@@ -148,7 +149,7 @@ export async function updateConfig(body: UpdateConfigBody, updatedBy: string): P
   const keep = secretsOf(written.after.clusters);
   const orphaned = [...secretsOf(written.before?.clusters ?? [])].filter((s) => !keep.has(s));
   await Promise.all(
-    orphaned.map((s) => deleteSecret(s).catch((error: unknown) => logger.warn('could not delete a replaced kubeconfig secret', { secret: s, error }))),
+    orphaned.map((s) => deleteSecret(s).catch((error: unknown) => logger.warn('could not delete a replaced kubeconfig secret', { name: s, error }))),
   );
   logger.info('helm settings updated', {
     version: written.after.version,

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { DEFAULT_SECRETS_PREFIX } from './secret-names.js';
 
 /**
  * The one place that reads the environment. Every other module imports `config`.
@@ -54,7 +55,7 @@ const ConfigSchema = z.object({
   /** Where secrets (repository credentials, cluster kubeconfigs) live: Secrets Manager, or the helm table encrypted with LOCAL_SECRETS_KEY. */
   SECRETS_BACKEND: z.enum(['aws', 'local']).default('aws'),
   /** Prefix of every secret's name in Secrets Manager, so the functions' IAM policy can be scoped to it. */
-  SECRETS_PREFIX: z.string().default('control-plane/'),
+  SECRETS_PREFIX: z.string().default(DEFAULT_SECRETS_PREFIX),
   /** Local backend only: the AES-256-GCM key, 32 bytes in base64 (local/runtime.ts keeps it in `<dataDir>/secrets.key`). */
   LOCAL_SECRETS_KEY: z
     .string()

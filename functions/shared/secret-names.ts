@@ -1,0 +1,7 @@
+/**
+ * Where secrets live, shared by the functions (which name them) and the CDK app (which scopes IAM
+ * to them): every secret name starts with the prefix (`SECRETS_PREFIX`, by default this one), and
+ * registered clusters' kubeconfigs sit under `clusters/`.
+ */
+export const DEFAULT_SECRETS_PREFIX = 'control-plane/';
+export const CLUSTER_SECRETS_PATH = 'clusters/';
