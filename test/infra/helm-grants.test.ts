@@ -5,15 +5,16 @@ import { grantKubernetesAccess } from '../../infra/function-grants.js';
 import { HouseFunction } from '../../infra/house-function.js';
 import { SKIP_BUNDLING, actionsOf, lambdaPropertiesOf, resourcesOf, statementsOfFunction, unacknowledgedFindings } from './support.js';
 
-type AccessEntry = { Properties: { PrincipalArn: unknown; KubernetesGroups?: string[]; AccessPolicies: { PolicyArn: unknown; AccessScope: { Type: string } }[] } };
+type AccessEntry = {
+  Properties: { PrincipalArn: unknown; KubernetesGroups?: string[]; AccessPolicies: { PolicyArn: unknown; AccessScope: { Type: string } }[] };
+};
 
 /** The access entry of a function's role, from the template of the stack that holds it. */
 function accessEntryOf(fn: HouseFunction): AccessEntry | undefined {
   const stack = Stack.of(fn);
   const roleId = stack.getLogicalId(fn.role.node.defaultChild as never);
   return Object.values(resourcesOf(stack, 'AWS::EKS::AccessEntry')).find((r) => JSON.stringify(r.Properties?.PrincipalArn).includes(roleId)) as
-    | AccessEntry
-    | undefined;
+    AccessEntry | undefined;
 }
 const policyOf = (entry: AccessEntry | undefined) => JSON.stringify(entry?.Properties.AccessPolicies.map((p) => p.PolicyArn));
 
@@ -63,7 +64,9 @@ describe('the Helm API in AWS, with an EKS cluster', () => {
     const logs = route('admin/system-logs');
     expect(JSON.stringify(allowed(logs, 'logs:StartQuery'))).toContain('log-group:/control-plane/ControlPlane/*');
     expect(functions.filter((fn) => allowed(fn, 'logs:StartQuery').length > 0).map((fn) => fn.entry)).toEqual(['admin/system-logs']);
-    const names = functions.map((fn) => String(resourcesOf(Stack.of(fn), 'AWS::Logs::LogGroup')[Stack.of(fn).getLogicalId(fn.logGroup.node.defaultChild as never)]?.Properties?.LogGroupName));
+    const names = functions.map((fn) =>
+      String(resourcesOf(Stack.of(fn), 'AWS::Logs::LogGroup')[Stack.of(fn).getLogicalId(fn.logGroup.node.defaultChild as never)]?.Properties?.LogGroupName),
+    );
     expect(names.every((n) => n.startsWith('/control-plane/ControlPlane/'))).toBe(true);
     expect(new Set(names).size).toBe(names.length);
     expect((lambdaPropertiesOf(logs).Environment as { Variables: Record<string, unknown> }).Variables.LOG_GROUP_PREFIX).toBe('/control-plane/ControlPlane/');
@@ -80,7 +83,7 @@ describe('the Helm API in AWS, with an EKS cluster', () => {
     expect(functions.filter((fn) => allowed(fn, 'lambda:UpdateFunctionConfiguration').length > 0).map((fn) => fn.entry)).toEqual(['admin/system-restart']);
   });
 
-  it("lets the health route list executions of the Helm state machine, and nothing more of Step Functions", () => {
+  it('lets the health route list executions of the Helm state machine, and nothing more of Step Functions', () => {
     const health = route('helm/monitor-health');
     const states = statements(health).filter((s) => actionsOf(s).some((a) => a.startsWith('states:')));
     expect(states.flatMap(actionsOf)).toEqual(['states:ListExecutions']);

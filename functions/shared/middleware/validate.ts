@@ -11,14 +11,20 @@ export type ValidatedEvent = APIGatewayProxyEvent & {
   validated?: { body: unknown; query: unknown; path: unknown };
 };
 
+/** Where an issue is: its path, or for an unknown key the key itself (zod reports those on the parent). */
+function issuePath(issue: z.core.$ZodIssue): PropertyKey[] {
+  return issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined ? [...issue.path, issue.keys[0]] : issue.path;
+}
+
 /** Formats the first zod issue as `<where> field "<path>": <message>`, so a caller knows what to fix. */
 export function describeIssue(where: string, error: z.ZodError): ValidationError {
   const issue = error.issues[0];
-  const field = issue && issue.path.length > 0 ? issue.path.join('.') : where;
+  const path = issue ? issuePath(issue) : [];
+  const field = path.length > 0 ? path.map(String).join('.') : where;
   const message = issue?.message ?? 'invalid';
   return new ValidationError(`invalid ${where} field "${field}": ${message}`, {
     field,
-    details: error.issues.slice(0, 5).map((i) => ({ field: i.path.join('.'), message: i.message })),
+    details: error.issues.slice(0, 5).map((i) => ({ field: issuePath(i).map(String).join('.'), message: i.message })),
   });
 }
 
