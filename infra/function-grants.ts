@@ -2,7 +2,7 @@ import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { RouteGrant } from '#shared/route.js';
-import { CLUSTER_SECRETS_PATH, DEFAULT_SECRETS_PREFIX } from '#shared/secret-names.js';
+import { CLUSTER_SECRETS_PATH, DEFAULT_SECRETS_PREFIX, REPO_SECRETS_PATH } from '#shared/secret-names.js';
 import type { EksAccessMode, RuntimeSettings } from './function-environment.js';
 import { DEPLOYMENT_TAG, logGroupPrefixOf } from './function-environment.js';
 import type { HouseFunction, NamedStateMachine } from './house-function.js';
@@ -51,7 +51,7 @@ export function grantSecrets(fn: HouseFunction, path: string, access: 'read' | '
   acknowledge(
     fn,
     wildcardResourceFinding(fn, arn),
-    `Secrets named under ${DEFAULT_SECRETS_PREFIX}${path} only: their names are made at run time (one per registered cluster and upload), and Secrets Manager appends a random suffix to every ARN.`,
+    `Secrets named under ${DEFAULT_SECRETS_PREFIX}${path} only: their names are made at run time (one per registered cluster and upload, one per repository), and Secrets Manager appends a random suffix to every ARN.`,
   );
 }
 
@@ -109,6 +109,7 @@ export function grantRouteNeeds(
 ): void {
   for (const grant of grants) {
     if (grant === 'cluster-secrets-write') grantSecrets(fn, CLUSTER_SECRETS_PATH, 'read-write');
+    else if (grant === 'repo-secrets-write') grantSecrets(fn, REPO_SECRETS_PATH, 'read-write');
     else if (grant === 'logs-read') grantLogsQuery(fn, runtime);
     else if (grant === 'functions-restart') grantFunctionsRestart(fn, runtime);
     else for (const machine of Object.values(ownMachines)) grantWorkflowStatus(fn, machine);
@@ -116,10 +117,12 @@ export function grantRouteNeeds(
 }
 
 /**
- * What every function that reaches a cluster needs: the kubeconfigs of registered clusters (read),
- * and, with an EKS cluster configured, its access entry and DescribeCluster.
+ * What every function that reaches a cluster needs: the kubeconfigs of registered clusters and the
+ * repositories' credentials (read; helm pulls charts with them), and, with an EKS cluster
+ * configured, its access entry and DescribeCluster.
  */
 export function grantClusterUse(fn: HouseFunction, runtime: RuntimeSettings, level: 'view' | 'edit'): void {
   grantSecrets(fn, CLUSTER_SECRETS_PATH, 'read');
+  grantSecrets(fn, REPO_SECRETS_PATH, 'read');
   if (runtime.eksClusterName) grantKubernetesAccess(fn, runtime.eksClusterName, level, runtime.eksAccess);
 }

@@ -200,6 +200,8 @@ async function bringUp(
     LOG_BUFFER_LEVEL: 'INFO',
     // The Helm operations re-check readiness every second here (2 s in AWS, where each check is a Lambda invocation).
     HELM_DEFAULT_POLL_SECONDS: '1',
+    // The simulator starts containers in simulated time: a second of stability shows a crash at start.
+    HELM_DEFAULT_READY_STABLE_SECONDS: '1',
     ALLOW_LOOPBACK_HTTP: String(options.allowLoopbackHttp ?? true),
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_TRACE_ENABLED: 'false',

@@ -60,6 +60,7 @@ export const UpdateConfigBodySchema = z
       defaultTimeoutSeconds: numeric('defaultTimeoutSeconds'),
       pollSeconds: numeric('pollSeconds'),
       imagePullGraceSeconds: numeric('imagePullGraceSeconds'),
+      readyStableSeconds: numeric('readyStableSeconds'),
       /** The whole list of registered clusters (replaces the registered list). */
       clusters: z.array(ClusterInputSchema).max(MAX_CLUSTERS, `at most ${MAX_CLUSTERS} clusters`).optional(),
     },
@@ -105,6 +106,7 @@ export const ConfigViewSchema = z.object({
     defaultTimeoutSeconds: numericView,
     pollSeconds: numericView,
     imagePullGraceSeconds: numericView,
+    readyStableSeconds: numericView,
     clusters: z.object({
       value: z.array(ClusterViewSchema),
       default: z.array(ClusterViewSchema),

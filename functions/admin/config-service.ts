@@ -36,6 +36,7 @@ export function configView(item: SettingsItem | undefined): ConfigView {
       defaultTimeoutSeconds: numeric('defaultTimeoutSeconds'),
       pollSeconds: numeric('pollSeconds'),
       imagePullGraceSeconds: numeric('imagePullGraceSeconds'),
+      readyStableSeconds: numeric('readyStableSeconds'),
       clusters: {
         value: settings.clusters.map(clusterView),
         default: [],

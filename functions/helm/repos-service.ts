@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { ConflictError, NotFoundError, ValidationError } from '#shared/errors.js';
 import { nowIso } from '#shared/ids.js';
+import { REPO_SECRETS_PATH } from '#shared/secret-names.js';
 import { deleteSecret, getSecret, putSecret } from '#shared/secrets.js';
 import type { RepoCheck, RepoCredentials } from './repo-check.js';
 import { checkRepository } from './repo-check.js';
@@ -32,7 +33,7 @@ export function viewOf(repo: RepoRecord): RepoView {
   };
 }
 
-const secretName = (name: string) => `repos/${name}`;
+const secretName = (name: string) => `${REPO_SECRETS_PATH}${name}`;
 const CredentialsSchema = z.object({ username: z.string(), password: z.string() });
 
 const notFound = (name: string) => new NotFoundError(`repository "${name}" not found; add it with POST /v1/repos`);

@@ -42,6 +42,7 @@ export const HELM_ROUTES: readonly Route[] = [
     access: 'operator',
     family: 'helm',
     summary: 'Add an HTTP(S) or oci:// repository; checked at once, stored with status active or error',
+    grants: ['repo-secrets-write'],
   },
   { method: 'GET', path: '/v1/repos/{name}', entry: 'helm/get-repo', access: 'viewer', family: 'helm', summary: 'Get a chart repository' },
   {
@@ -51,6 +52,7 @@ export const HELM_ROUTES: readonly Route[] = [
     access: 'operator',
     family: 'helm',
     summary: 'Change the URL and/or credentials; checked again',
+    grants: ['repo-secrets-write'],
   },
   {
     method: 'DELETE',
@@ -59,6 +61,7 @@ export const HELM_ROUTES: readonly Route[] = [
     access: 'operator',
     family: 'helm',
     summary: 'Delete a repository and its credentials',
+    grants: ['repo-secrets-write'],
   },
   {
     method: 'POST',

@@ -12,6 +12,7 @@ export type HelmSettings = Readonly<{
   defaultTimeoutSeconds: number;
   pollSeconds: number;
   imagePullGraceSeconds: number;
+  readyStableSeconds: number;
   clusters: readonly StoredCluster[];
 }>;
 
@@ -40,6 +41,14 @@ export const NUMERIC_SETTINGS = {
     description:
       'How long a pod may stay in ErrImagePull/ImagePullBackOff before the operation fails with that reason instead of waiting for its timeout (a typo in a tag does not heal).',
   },
+  readyStableSeconds: {
+    // 5 in AWS; the local runtime sets 1 (HELM_DEFAULT_READY_STABLE_SECONDS): the simulator's containers start in simulated time.
+    default: config.helmDefaultReadyStableSeconds,
+    min: 0,
+    max: 300,
+    description:
+      'How long every ready pod of a release must have been running before an operation counts it ready: a container that crashes right after it starts is Ready for a moment (0 turns the check off).',
+  },
 } as const satisfies Record<string, NumericSetting>;
 
 export type NumericSettingName = keyof typeof NUMERIC_SETTINGS;
@@ -65,6 +74,7 @@ export function resolveSettings(item: SettingsItem | undefined): HelmSettings {
     defaultTimeoutSeconds: value('defaultTimeoutSeconds'),
     pollSeconds: value('pollSeconds'),
     imagePullGraceSeconds: value('imagePullGraceSeconds'),
+    readyStableSeconds: value('readyStableSeconds'),
     clusters: item?.clusters ?? [],
   };
 }

@@ -42,6 +42,8 @@ const ConfigSchema = z.object({
   DEPLOYMENT_NAME: z.string().optional(),
   /** The default of the Helm setting `pollSeconds` (the local runtime makes it 1; PUT /admin/config overrides it). */
   HELM_DEFAULT_POLL_SECONDS: z.coerce.number().int().min(1).max(60).default(2),
+  /** The default of the Helm setting `readyStableSeconds` (the local runtime makes it 1). */
+  HELM_DEFAULT_READY_STABLE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
   /** How often agents heartbeat; an instance is unhealthy after three missed heartbeats. */
   AGENT_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
   /** How long the command poll holds an agent's request (0 in AWS: a held Lambda costs money). */
@@ -81,6 +83,7 @@ export type Config = Readonly<{
   logGroupPrefix: string | undefined;
   deploymentName: string | undefined;
   helmDefaultPollSeconds: number;
+  helmDefaultReadyStableSeconds: number;
   agent: Readonly<{ heartbeatSeconds: number; commandWaitSeconds: number; pollIntervalSeconds: number }>;
   packageCaFile: string | undefined;
   authCacheSeconds: number;
@@ -114,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     logGroupPrefix: e.LOG_GROUP_PREFIX,
     deploymentName: e.DEPLOYMENT_NAME,
     helmDefaultPollSeconds: e.HELM_DEFAULT_POLL_SECONDS,
+    helmDefaultReadyStableSeconds: e.HELM_DEFAULT_READY_STABLE_SECONDS,
     agent: {
       heartbeatSeconds: e.AGENT_HEARTBEAT_SECONDS,
       commandWaitSeconds: e.AGENT_COMMAND_WAIT_SECONDS,

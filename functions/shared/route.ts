@@ -9,11 +9,12 @@ export type HttpMethod = (typeof HTTP_METHODS)[number];
  * grants each, scoped as narrowly as the service allows; docs/deploy.md lists the scopes):
  * - `cluster-secrets-write`: create, update and delete the secrets under `<SECRETS_PREFIX>clusters/`
  *   (registered clusters' kubeconfigs).
+ * - `repo-secrets-write`: the same under `<SECRETS_PREFIX>repos/` (repositories' credentials).
  * - `logs-read`: query the log groups of this deployment's functions (CloudWatch Logs Insights).
  * - `functions-restart`: list functions and update the configuration of this deployment's functions.
  * - `workflows-status`: list executions of its domain's state machines (health checks).
  */
-export const ROUTE_GRANTS = ['cluster-secrets-write', 'logs-read', 'functions-restart', 'workflows-status'] as const;
+export const ROUTE_GRANTS = ['cluster-secrets-write', 'repo-secrets-write', 'logs-read', 'functions-restart', 'workflows-status'] as const;
 export type RouteGrant = (typeof ROUTE_GRANTS)[number];
 
 /**

@@ -42,6 +42,7 @@ describe('GET /admin/config', () => {
     // The local runtime polls every second (HELM_DEFAULT_POLL_SECONDS=1); AWS's default is 2.
     expect(settings.pollSeconds).toMatchObject({ value: 1, default: 1, is_default: true, min: 1 });
     expect(settings.imagePullGraceSeconds).toMatchObject({ value: 10, default: 10, is_default: true });
+    expect(settings.readyStableSeconds).toMatchObject({ value: 1, default: 1, is_default: true, min: 0, max: 300 });
     expect(settings.clusters).toMatchObject({ value: [], is_default: true });
     for (const setting of Object.values<{ description: string }>(settings)) expect(setting.description.length).toBeGreaterThan(20);
     expect(default_cluster).toEqual({ id: 'default', source: 'kubeconfig' });

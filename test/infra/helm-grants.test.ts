@@ -46,7 +46,7 @@ describe('the Helm API in AWS, with an EKS cluster', () => {
     expect(accessEntryOf(route('admin/update-config'))).toBeUndefined();
   });
 
-  it("lets cluster functions read registered clusters' kubeconfigs, and only /admin/config write them", () => {
+  it("lets cluster functions read registered clusters' kubeconfigs and repository credentials; only /admin/config and the repository routes write them", () => {
     const clusterSecrets = /secret:control-plane\/clusters\/\*/;
     for (const fn of [route('helm/monitor-system'), task('RunHelmOperation')]) {
       expect(JSON.stringify(allowed(fn, 'secretsmanager:GetSecretValue'))).toMatch(clusterSecrets);
@@ -54,8 +54,11 @@ describe('the Helm API in AWS, with an EKS cluster', () => {
     }
     for (const action of ['secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue', 'secretsmanager:DeleteSecret'])
       expect(JSON.stringify(allowed(route('admin/update-config'), action))).toMatch(clusterSecrets);
-    const writers = functions.filter((fn) => allowed(fn, 'secretsmanager:PutSecretValue').length > 0).map((fn) => fn.entry);
-    expect(writers).toEqual(['admin/update-config']);
+    const writersOf = (path: RegExp) => functions.filter((fn) => path.test(JSON.stringify(allowed(fn, 'secretsmanager:PutSecretValue')))).map((fn) => fn.entry);
+    expect(writersOf(clusterSecrets)).toEqual(['admin/update-config']);
+    // Repositories' credentials: read by whatever pulls charts, written by the repository routes only.
+    expect(writersOf(/secret:control-plane\/repos\/\*/).sort()).toEqual(['helm/add-repo', 'helm/delete-repo', 'helm/update-repo']);
+    expect(JSON.stringify(allowed(task('RunHelmOperation'), 'secretsmanager:GetSecretValue'))).toMatch(/secret:control-plane\/repos\/\*/);
     // The Helm tasks read the settings item (registered clusters, poll interval).
     expect(allowed(task('RunHelmOperation'), 'dynamodb:GetItem').length).toBeGreaterThan(0);
   });
