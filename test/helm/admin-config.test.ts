@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { AppsV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeSimulator } from '../../local/kube/server.js';
 import { startKubeSimulator } from '../../local/kube/server.js';
 import type { TestRuntime } from '../helpers/runtime.js';
 import { startTestRuntime } from '../helpers/runtime.js';
+import { eventually } from '../kube/cluster.js';
 
 let rt: TestRuntime;
 /** A second cluster, beside the runtime's own simulator: one node, so its answers are told apart from the default's three. */
@@ -163,6 +165,32 @@ describe('a second cluster registered with its kubeconfig', () => {
     const read = await rt.call('GET', '/admin/config');
     expect(read.text).not.toContain(second.token);
     expect(read.text).not.toContain('certificate-authority-data');
+  });
+
+  it('takes a Helm app installed with clusterId:projectId to that cluster, with the helm binary and the monitoring routes', async () => {
+    const created = await rt.call('POST', '/v3/projects/c2:team/app', {
+      body: {
+        name: 'web',
+        projectId: 'c2:team',
+        targetNamespace: 'web-ns',
+        externalId: 'catalog://?catalog=myrepo&template=podinfo&version=6.5.4',
+        answers: { replicaCount: '1' },
+      },
+    });
+    expect(created.status).toBe(201);
+    const app = await eventually(async () => {
+      const r = await rt.call('GET', '/v3/projects/c2:team/app/web?targetNamespace=web-ns');
+      return r.body.data?.transitioning === 'yes' ? undefined : r.body.data;
+    }, 60_000);
+    expect(app.state).toBe('active');
+    const onSecond = new KubeConfig();
+    onSecond.loadFromFile(second.kubeconfigPath);
+    const deployments = await onSecond.makeApiClient(AppsV1Api).listNamespacedDeployment({ namespace: 'web-ns' });
+    expect(deployments.items.map((d) => d.metadata?.labels?.['app.kubernetes.io/instance'])).toEqual(['web']);
+    expect((await rt.call('GET', '/v1/monitor/apps/web/metrics?namespace=web-ns')).status).toBe(404);
+    const metrics = await rt.call('GET', '/v1/monitor/apps/web/metrics?namespace=web-ns&clusterId=c2');
+    expect(metrics.body.data).toMatchObject({ cluster_id: 'c2', replicas: 1, ready_replicas: 1 });
+    expect((await rt.call('GET', '/v1/monitor/system?clusterId=c2')).body.data.apps.by_state).toEqual({ active: 1 });
   });
 
   it('keeps a registered cluster when a PUT names it by id alone', async () => {
