@@ -104,7 +104,8 @@ function parameters(where: 'path' | 'query', schema: z.ZodType | undefined, rout
   const json = schema ? toJsonSchema(schema) : { properties: {} };
   const properties = (json.properties ?? {}) as Record<string, JsonSchema>;
   const required = new Set((json.required as string[] | undefined) ?? []);
-  const all = new Set([...names, ...Object.keys(properties)]);
+  // A handler serving two URL forms (the v3 apps) takes either form's parameters; each path lists its own.
+  const all = where === 'path' ? new Set(names) : new Set(Object.keys(properties));
   return [...all].map((name) => ({
     name,
     in: where,
@@ -169,10 +170,15 @@ function responsesOf(route: Route, schemas: HandlerSchemas): JsonSchema {
  */
 export function buildOpenApi(routes: readonly Route[], schemasOf: (route: Route) => HandlerSchemas, version: string): JsonSchema {
   const paths: Record<string, Record<string, JsonSchema>> = {};
+  const operationIds = new Map<string, number>();
   for (const route of routes) {
     const schemas = schemasOf(route);
+    // A handler mounted on several routes gets one operation id per route: `helmV3GetApp`, `helmV3GetApp2`.
+    const base = route.entry.replace(/[/-](\w)/g, (_m, c: string) => c.toUpperCase());
+    const seen = (operationIds.get(base) ?? 0) + 1;
+    operationIds.set(base, seen);
     const operation: JsonSchema = {
-      operationId: route.entry.replace(/[/-](\w)/g, (_m, c: string) => c.toUpperCase()),
+      operationId: seen === 1 ? base : `${base}${seen}`,
       summary: route.summary,
       tags: [route.family],
       ...(route.access === 'public' ? { security: [] } : { 'x-required-role': route.access }),
