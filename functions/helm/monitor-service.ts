@@ -8,7 +8,8 @@ import type { ClusterApis } from './cluster-reads.js';
 import { appObjects, clusterApis, clusterCall, INSTANCE_LABEL, listAllPods, listNodes, nodeUsage, podUsage } from './cluster-reads.js';
 import { DEFAULT_CLUSTER_ID, kubeConfigFor } from './clusters.js';
 import type { AppMetricsSchema, MonitorHealthSchema, SystemMetricsSchema } from './monitor-schemas.js';
-import { formatCpu, formatMemory, parseQuantity, podRequest } from './quantity.js';
+import { podRequest, quantityOrZero } from '#shared/quantity.js';
+import { formatCpu, formatMemory } from './quantity.js';
 import { appStatesOf } from './store/app-states.js';
 
 /**
@@ -22,7 +23,7 @@ type MonitorHealth = z.infer<typeof MonitorHealthSchema>;
 const isReady = (pod: V1Pod) => pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 const restartsOf = (pod: V1Pod) => (pod.status?.containerStatuses ?? []).reduce((n, c) => n + c.restartCount, 0);
 const sumUsage = (containers: { usage: { cpu?: string; memory?: string } }[]) =>
-  containers.reduce((t, c) => ({ cpu: t.cpu + parseQuantity(c.usage.cpu), memory: t.memory + parseQuantity(c.usage.memory) }), { cpu: 0, memory: 0 });
+  containers.reduce((t, c) => ({ cpu: t.cpu + quantityOrZero(c.usage.cpu), memory: t.memory + quantityOrZero(c.usage.memory) }), { cpu: 0, memory: 0 });
 
 /** helm-proxy.md §5.1, for the app whose release is `name` in `namespace`: usage summed over its pods, replicas over its workloads. */
 export async function appMetrics(clusterId: string, namespace: string, name: string): Promise<AppMetrics> {
@@ -93,7 +94,7 @@ function nodeView(node: V1Node, requested: Amounts, usage: { cpu: number; memory
     name: node.metadata?.name ?? '',
     ready: node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
     schedulable: node.spec?.unschedulable !== true,
-    allocatable: { cpu: parseQuantity(allocatable.cpu), memory: parseQuantity(allocatable.memory), pods: parseQuantity(allocatable.pods) },
+    allocatable: { cpu: quantityOrZero(allocatable.cpu), memory: quantityOrZero(allocatable.memory), pods: quantityOrZero(allocatable.pods) },
     requested,
     usage,
   };
@@ -111,7 +112,7 @@ export async function systemMetrics(clusterId: string): Promise<SystemMetrics> {
     requested.set(node, { cpu: sum.cpu + podRequest(pod.spec, 'cpu'), memory: sum.memory + podRequest(pod.spec, 'memory'), pods: sum.pods + 1 });
   }
   const usageOf = new Map(
-    'unavailable' in usage ? [] : usage.map((m) => [m.metadata.name, { cpu: parseQuantity(m.usage.cpu), memory: parseQuantity(m.usage.memory) }]),
+    'unavailable' in usage ? [] : usage.map((m) => [m.metadata.name, { cpu: quantityOrZero(m.usage.cpu), memory: quantityOrZero(m.usage.memory) }]),
   );
   const views = nodes.map((n) => nodeView(n, requested.get(n.metadata?.name ?? '') ?? zero(), usageOf.get(n.metadata?.name ?? '')));
   const add = (a: Amounts, b: Amounts): Amounts => ({ cpu: a.cpu + b.cpu, memory: a.memory + b.memory, pods: a.pods + b.pods });

@@ -102,9 +102,16 @@ export function podProblem(pod: KubeObject, options: ReadinessOptions): { failed
   return undefined;
 }
 
-/** The first problem among a workload's pods: a failed one wins over a pending one. */
+/**
+ * The first problem among a workload's pods: a failed one wins over a pending one. Pods on their way
+ * out (terminating, or evicted by the kubelet) are the controller's business, not the app's.
+ */
 function podsProblem(pods: readonly KubeObject[], options: ReadinessOptions): { failed: boolean; message: string } | undefined {
-  const problems = pods.map((pod) => podProblem(pod, options)).filter((p) => p !== undefined);
+  const current = pods.filter(
+    (pod) =>
+      !(pod.metadata as { deletionTimestamp?: unknown } | undefined)?.deletionTimestamp && !(pod.status?.phase === 'Failed' && pod.status.reason === 'Evicted'),
+  );
+  const problems = current.map((pod) => podProblem(pod, options)).filter((p) => p !== undefined);
   return problems.find((p) => p.failed) ?? problems[0];
 }
 
@@ -165,7 +172,7 @@ export function resourceVerdict(o: KubeObject, pods: readonly KubeObject[], opti
       const problem = podsProblem(pods, options);
       if (problem?.failed) return verdict(o, 'failed', problem.message);
       if (rollout.deadlineExceeded) return verdict(o, 'failed', `ProgressDeadlineExceeded: ${rollout.deadlineExceeded}`);
-      if (rollout.done) return verdict(o, 'ready', rollout.message);
+      if (rollout.done && !problem) return verdict(o, 'ready', rollout.message);
       return verdict(o, 'pending', problem ? `${rollout.message}; ${problem.message}` : rollout.message);
     }
     case 'Job': {

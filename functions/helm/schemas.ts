@@ -101,11 +101,13 @@ export const ListQuerySchema = z.object({
   page_size: intParam('page_size', { min: 1, max: 100, default: 10 }),
 });
 
+const ChartVersionSchema = z.string().regex(/^[A-Za-z0-9.+_-]{1,128}$/, 'must be a chart version');
+
 export const V1InstallBodySchema = z.strictObject({
   name: AppNameSchema,
   namespace: NamespaceSchema,
   chart: z.string().regex(/^[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+$/, 'must be "<repository>/<chart>"'),
-  version: z.string().regex(/^[A-Za-z0-9.+_-]{1,128}$/, 'must be a chart version'),
+  version: ChartVersionSchema,
   values: ValuesSchema.optional(),
   timeout: TimeoutSchema.optional(),
   wait: z.boolean().optional(),
@@ -113,26 +115,14 @@ export const V1InstallBodySchema = z.strictObject({
 
 export const V1UpdateBodySchema = z.strictObject({
   namespace: NamespaceSchema.optional(),
-  version: z
-    .string()
-    .regex(/^[A-Za-z0-9.+_-]{1,128}$/, 'must be a chart version')
-    .optional(),
+  version: ChartVersionSchema.optional(),
   values: ValuesSchema.optional(),
   timeout: TimeoutSchema.optional(),
   wait: z.boolean().optional(),
 });
 
-export const V1ActionBodySchema = z.strictObject({
-  namespace: NamespaceSchema.optional(),
-  version: z
-    .string()
-    .regex(/^[A-Za-z0-9.+_-]{1,128}$/, 'must be a chart version')
-    .optional(),
-  values: ValuesSchema.optional(),
-  revision: z.number().int().min(1).optional(),
-  timeout: TimeoutSchema.optional(),
-  wait: z.boolean().optional(),
-});
+/** An action's optional body: an upgrade's version and values, a rollback's revision. */
+export const V1ActionBodySchema = V1UpdateBodySchema.extend({ revision: z.number().int().min(1).optional() });
 
 export const V1NamespaceQuerySchema = z.object({ namespace: NamespaceSchema.optional() });
 export const V1PathSchema = z.object({ name: AppNameSchema });

@@ -71,6 +71,25 @@ describe('resourceVerdict', () => {
     expect(v).toMatchObject({ verdict: 'failed', message: 'pod b ImagePullBackOff: registry.invalid/web:1' });
   });
 
+  it('waits until the pods of a rolled-out Deployment have stayed up readyStableSeconds', () => {
+    const young = running('a');
+    (young.status as { containerStatuses: { state?: unknown }[] }).containerStatuses[0]!.state = { running: { startedAt: '2026-01-01T00:00:58Z' } };
+    const done = deployment({ replicas: 1, updatedReplicas: 1, availableReplicas: 1 }, 1);
+    expect(resourceVerdict(done, [young], { ...options, readyStableSeconds: 5 })).toMatchObject({
+      verdict: 'pending',
+      message: '1/1 replicas available; pod a started 2.0s ago; checking that it stays up',
+    });
+    expect(resourceVerdict(done, [young], { ...options, readyStableSeconds: 1 }).verdict).toBe('ready');
+  });
+
+  it('ignores terminating and evicted pods of a workload', () => {
+    const leaving = waiting('old', 'ImagePullBackOff');
+    leaving.metadata = { ...leaving.metadata, deletionTimestamp: '2026-01-01T00:00:59Z' } as KubeObject['metadata'];
+    const evicted = pod('gone', { phase: 'Failed', reason: 'Evicted' });
+    const done = deployment({ replicas: 1, updatedReplicas: 1, availableReplicas: 1 }, 1);
+    expect(resourceVerdict(done, [running('a'), leaving, evicted], options).verdict).toBe('ready');
+  });
+
   it('fails a Deployment past its progress deadline', () => {
     const stuck = deployment({
       replicas: 2,

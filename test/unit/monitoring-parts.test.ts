@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkKubeconfig } from '../../functions/helm/kubeconfig-text.js';
-import { formatCpu, formatMemory, parseQuantity, podRequest } from '../../functions/helm/quantity.js';
+import { formatCpu, formatMemory } from '../../functions/helm/quantity.js';
+import { parseQuantity, podRequest, quantityOrZero } from '../../functions/shared/quantity.js';
 
 describe('quantities', () => {
   it('reads what pods, nodes and metrics-server write', () => {
@@ -10,8 +11,9 @@ describe('quantities', () => {
     expect(parseQuantity('128Mi')).toBe(128 * 2 ** 20);
     expect(parseQuantity('2G')).toBe(2e9);
     expect(parseQuantity('1.5Gi')).toBe(1.5 * 2 ** 30);
-    expect(parseQuantity('junk')).toBe(0);
-    expect(parseQuantity(undefined)).toBe(0);
+    expect(parseQuantity('junk')).toBeNaN();
+    expect(quantityOrZero('junk')).toBe(0);
+    expect(quantityOrZero(undefined)).toBe(0);
   });
 
   it("writes CPU in millicores and memory in mebibytes, as helm-proxy.md's example", () => {
