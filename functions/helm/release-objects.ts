@@ -65,6 +65,17 @@ export async function releaseHistory(kc: KubeConfig, namespace: string, name: st
     .sort((a, b) => a.revision - b.revision);
 }
 
+/**
+ * The latest revision's number and status, from the labels helm puts on its release Secrets (no
+ * decoding): what a GET needs to notice a release changed or removed outside this API.
+ */
+export async function latestReleaseStatus(kc: KubeConfig, namespace: string, name: string): Promise<{ revision: number; status: string } | undefined> {
+  const list = await kc.makeApiClient(CoreV1Api).listNamespacedSecret({ namespace, labelSelector: `owner=helm,name=${name}` });
+  return list.items
+    .map((secret) => ({ revision: Number(secret.metadata?.labels?.version ?? 0), status: secret.metadata?.labels?.status ?? 'unknown' }))
+    .sort((a, b) => b.revision - a.revision)[0];
+}
+
 /** The objects a manifest declares: kind, name and namespace (the release's when the manifest has none). */
 export function manifestObjects(manifest: string, namespace: string): { kind: string; name: string; namespace: string }[] {
   const out: { kind: string; name: string; namespace: string }[] = [];

@@ -163,6 +163,12 @@ describe('status that tells the truth', () => {
     await waitForApp(rt, appPath('later', 'later-ns'), (d) => d.state === 'active');
   });
 
+  it('reads error when the release is removed outside the API', async () => {
+    await (await rt.kube()).makeApiClient(CoreV1Api).deleteCollectionNamespacedSecret({ namespace: 'later-ns', labelSelector: 'owner=helm,name=later' });
+    const gone = await waitForApp(rt, appPath('later', 'later-ns'), (d) => d.state === 'error');
+    expect(gone.transitioningMessage).toBe('release later-ns/later is not in the cluster (uninstalled outside this API?)');
+  });
+
   it('recovers a release left pending-upgrade by a helm that died, and records the recovery', async () => {
     await install('stuck', 'stuck-ns');
     await waitForApp(rt, appPath('stuck', 'stuck-ns'), settled);
