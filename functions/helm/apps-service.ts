@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { ConflictError, InternalError, NotFoundError, ValidationError } from '#shared/errors.js';
 import { newId, nowIso } from '#shared/ids.js';
-import { startWorkflow } from '#shared/workflows.js';
+import { executionArn, startWorkflow, stopWorkflow } from '#shared/workflows.js';
 import { chartSource } from './chart-source.js';
 import { kubeConfigFor } from './clusters.js';
 import type { Operation } from './operation-input.js';
-import { finishOperation } from './operation-steps.js';
+import { finishOperation, inFlightOperation } from './operation-steps.js';
 import { getSettings } from './settings.js';
 import type { AppRef } from './store/apps.js';
 import { AppBusyError, beginOperation, createApp, getApp, namespaceOfProjectApp } from './store/apps.js';
@@ -102,7 +102,7 @@ function operationRecord(ref: AppRef, inFlight: InFlight, who: string, spec: App
   };
 }
 
-async function launch(app: AppRecord, inFlight: InFlight, extra: { target_revision: number | null; force: boolean }): Promise<void> {
+async function launch(app: AppRecord, inFlight: InFlight, extra: { target_revision: number | null; force: boolean; purge: boolean }): Promise<void> {
   const settings = await getSettings();
   const operation: Operation = {
     id: inFlight.id,
@@ -186,7 +186,7 @@ export async function installApp(input: InstallInput): Promise<{ app: AppRecord;
       throw new ConflictError(`app ${name} was just created by another request in namespace ${namespace} or project ${projectIdOf(scope)}`);
     throw error;
   }
-  await launch(app, inFlight, { target_revision: null, force: false });
+  await launch(app, inFlight, { target_revision: null, force: false, purge: false });
   return { app, started: true };
 }
 
@@ -198,6 +198,8 @@ export type ChangeInput = Readonly<{
   timeout?: number | undefined;
   targetRevision?: number | undefined;
   force?: boolean | undefined;
+  /** Delete only: remove the app's namespace and volumes too. */
+  purge?: boolean | undefined;
   who: string;
 }>;
 
@@ -217,7 +219,7 @@ export async function changeApp(app: AppRecord, input: ChangeInput): Promise<{ a
   const wait = input.wait ?? app.wait;
   const timeout = input.timeout ?? app.timeout;
   const target = input.targetRevision ?? null;
-  const fingerprint = fingerprintOf([input.kind, spec, wait, timeout, target, input.force ?? false]);
+  const fingerprint = fingerprintOf([input.kind, spec, wait, timeout, target, input.force ?? false, input.purge ?? false]);
   if (app.operation) {
     if (app.operation.fingerprint === fingerprint) return { app, started: false };
     throw new ConflictError(`app ${app.name} has an operation in flight (${app.operation.kind} since ${app.operation.started_at}); retry when it ends`);
@@ -245,7 +247,7 @@ export async function changeApp(app: AppRecord, input: ChangeInput): Promise<{ a
     );
   }
   const updated: AppRecord = { ...app, ...fields, operation: inFlight };
-  await launch(updated, inFlight, { target_revision: target, force: input.force ?? false });
+  await launch(updated, inFlight, { target_revision: target, force: input.force ?? false, purge: input.purge ?? false });
   return { app: updated, started: true };
 }
 
@@ -263,4 +265,22 @@ export async function requireProjectApp(scope: Scope, name: string, targetNamesp
   const app = await requireApp({ cluster: scope.cluster, namespace, name }, allowRemoved);
   if (app.project !== scope.project) throw new NotFoundError(`app ${name} not found in project ${projectIdOf(scope)}`);
   return app;
+}
+
+/**
+ * Cancels the operation in flight: stops its execution (a helm process already running finishes
+ * its own step; nothing after it runs) and records it failed with who cancelled it. The caller
+ * decides what follows (the app store removes a cancelled install).
+ */
+export async function cancelOperation(app: AppRecord, who: string): Promise<AppRecord> {
+  const operation = inFlightOperation(app);
+  if (!operation) throw new ConflictError(`app ${app.name} has no operation in flight to cancel`);
+  try {
+    await stopWorkflow(executionArn('helm-operation', operation.id), `cancelled by ${who}`);
+  } catch (error) {
+    // An execution that has just ended cannot be stopped; the result below still holds.
+    if (!(error instanceof Error && /ExecutionDoesNotExist|not running|already/i.test(`${error.name} ${error.message}`))) throw error;
+  }
+  await finishOperation(operation, 'failed', `${operation.kind} cancelled by ${who}`);
+  return requireApp(app, true);
 }

@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { getSecret } from '#shared/secrets.js';
 import { chartSource } from './chart-source.js';
-import { runHelm } from './helm-cli.js';
+import { HelmCommandError, runHelm } from './helm-cli.js';
 import type { Operation } from './operation-input.js';
 import type { AppRecord } from './store/records.js';
 
@@ -36,6 +37,10 @@ export async function applyChart(app: AppRecord, op: Operation, kubeconfig: stri
       writeFileSync(join(dir, 'values.json'), JSON.stringify(app.spec.values), { mode: 0o600 });
       files.push('--values', join(dir, 'values.json'));
     }
+    if (Object.keys(app.spec.secret_values).length > 0) {
+      writeFileSync(join(dir, 'secrets.json'), JSON.stringify(await secretValues(app.spec.secret_values)), { mode: 0o600 });
+      files.push('--values', join(dir, 'secrets.json'));
+    }
     const sets = Object.entries(app.spec.answers).flatMap(([k, v]) => ['--set', setPair(k, v)]);
     const args = [
       'upgrade',
@@ -55,6 +60,21 @@ export async function applyChart(app: AppRecord, op: Operation, kubeconfig: stri
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Nested values from the secrets store: `{"auth.password": {secret, field}}` → `{auth: {password: "…"}}`. */
+async function secretValues(refs: AppRecord['spec']['secret_values']): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const [key, ref] of Object.entries(refs)) {
+    const stored = await getSecret(ref.secret);
+    if (stored === undefined) throw new HelmCommandError(`secret ${ref.secret} for value ${key} is missing from the secrets store`);
+    const value = (JSON.parse(stored) as Record<string, unknown>)[ref.field];
+    const path = key.split('.');
+    let node = out;
+    for (const part of path.slice(0, -1)) node = (node[part] ??= {}) as Record<string, unknown>;
+    node[path.at(-1) ?? key] = value;
+  }
+  return out;
 }
 
 export async function rollbackRelease(app: AppRecord, op: Operation, revision: number, kubeconfig: string): Promise<void> {

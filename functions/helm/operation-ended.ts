@@ -1,6 +1,6 @@
 import { workflowEndedHandler } from '#shared/workflow-ends.js';
 import { findOperation, getApp } from './store/apps.js';
-import { finishOperation } from './operation-steps.js';
+import { finishOperation, inFlightOperation } from './operation-steps.js';
 
 /**
  * `HelmOperationEnded` (the helm-operation workflow's `endedBy`): an execution that ended without
@@ -13,20 +13,6 @@ export const handler = workflowEndedHandler(async ({ operationId, status, reason
   if (!where) return;
   const app = await getApp(where);
   if (app?.operation?.id !== operationId) return;
-  await finishOperation(
-    {
-      id: operationId,
-      kind: app.operation.kind,
-      started_at: where.started_at,
-      cluster: where.cluster,
-      namespace: where.namespace,
-      name: where.name,
-      deadline: 0,
-      wait: app.wait,
-      target_revision: null,
-      force: false,
-    },
-    'failed',
-    `the workflow ended ${status}: ${reason}`,
-  );
+  const operation = inFlightOperation(app);
+  if (operation) await finishOperation(operation, 'failed', `the workflow ended ${status}: ${reason}`);
 });

@@ -21,6 +21,8 @@ export const OperationSchema = z.object({
   target_revision: z.number().int().nullable(),
   /** Upgrade: replace resources that cannot be patched (Rancher's forceUpgrade → helm --force-replace). */
   force: z.boolean(),
+  /** Delete: also delete the app's namespace, its volumes with it (the app store's uninstall without keeping data). */
+  purge: z.boolean().default(false),
 });
 export type Operation = z.infer<typeof OperationSchema>;
 

@@ -165,6 +165,24 @@ async function specAfterRollback(ref: AppRef, app: AppRecord, latest: HelmReleas
   return { ...app.spec, version: latest.chartVersion || app.spec.version };
 }
 
+/** The in-flight operation of an app as its execution's input had it (for ending it from outside the execution). */
+export function inFlightOperation(app: AppRecord): Operation | undefined {
+  if (!app.operation) return undefined;
+  return {
+    id: app.operation.id,
+    kind: app.operation.kind,
+    started_at: app.operation.started_at,
+    cluster: app.cluster,
+    namespace: app.namespace,
+    name: app.name,
+    deadline: 0,
+    wait: app.wait,
+    target_revision: null,
+    force: false,
+    purge: false,
+  };
+}
+
 /** The first line of a task failure's cause: Lambda wraps it as `{"errorType","errorMessage",…}`. */
 export function causeMessage(error: { Error: string; Cause?: string | undefined }): string {
   try {

@@ -8,7 +8,7 @@ import { refOf, TaskInputSchema } from './operation-input.js';
 import { appOf } from './operation-steps.js';
 import { releaseHistory } from './release-objects.js';
 import { updateDuringOperation } from './store/apps.js';
-import { pauseWorkloads, restartWorkloads, resumeWorkloads } from './workloads.js';
+import { deleteNamespace, pauseWorkloads, restartWorkloads, resumeWorkloads } from './workloads.js';
 
 const InputSchema = TaskInputSchema.extend({ begin: z.object({ rollbackTo: z.number().int().nullable() }) });
 
@@ -30,6 +30,7 @@ export const handler = taskHandler(InputSchema, async ({ operation: op, begin })
       break;
     case 'delete':
       await uninstallRelease(app, op, kubeconfig);
+      if (op.purge) await deleteNamespace(await kubeConfigFor(op.cluster), op.namespace);
       break;
     default: {
       const kc = await kubeConfigFor(op.cluster);

@@ -17,7 +17,7 @@ export const handler = httpHandler(
       namespace: body.namespace,
       name: body.name,
       api: 'v1',
-      spec: { repo, chart, version: body.version, answers: {}, values_yaml: '', values: body.values ?? {} },
+      spec: { repo, chart, version: body.version, answers: {}, values_yaml: '', values: body.values ?? {}, secret_values: {} },
       wait: body.wait,
       timeout: body.timeout,
       who: caller?.userId ?? 'unknown',

@@ -26,7 +26,7 @@ export const handler = httpHandler(
       namespace: body.targetNamespace,
       name: body.name,
       api: 'v3',
-      spec: { ...body.externalId, answers: body.answers ?? {}, values_yaml: body.valuesYaml ?? '', values: {} },
+      spec: { ...body.externalId, answers: body.answers ?? {}, values_yaml: body.valuesYaml ?? '', values: {}, secret_values: {} },
       wait: body.wait,
       timeout: body.timeout,
       prune: body.prune,

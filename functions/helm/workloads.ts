@@ -1,4 +1,4 @@
-import { AppsV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { manifestObjects } from './release-objects.js';
 
@@ -57,4 +57,13 @@ async function scale(apps: AppsV1Api, w: Workload, replicas: number): Promise<vo
   const args = { name: w.name, namespace: w.namespace, body: { spec: { replicas } } };
   if (w.kind === 'Deployment') await apps.patchNamespacedDeploymentScale(args, merge);
   else await apps.patchNamespacedStatefulSetScale(args, merge);
+}
+
+/** Deletes a namespace and so everything left in it (volumes included); one already gone is fine. */
+export async function deleteNamespace(kc: KubeConfig, namespace: string): Promise<void> {
+  try {
+    await kc.makeApiClient(CoreV1Api).deleteNamespace({ name: namespace });
+  } catch (error) {
+    if ((error as { code?: number }).code !== 404) throw error;
+  }
 }

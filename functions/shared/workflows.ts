@@ -36,9 +36,14 @@ export async function startWorkflow(workflow: string, name: string, input: unkno
     const out = await sfn.send(new StartExecutionCommand({ stateMachineArn: arn, name, input: JSON.stringify(input) }));
     return out.executionArn ?? '';
   } catch (error) {
-    if (error instanceof Error && error.name === 'ExecutionAlreadyExists') return `${arn.replace(':stateMachine:', ':execution:')}:${name}`;
+    if (error instanceof Error && error.name === 'ExecutionAlreadyExists') return executionArn(workflow, name);
     throw error;
   }
+}
+
+/** The ARN of a workflow's execution named `name` (executions are named after their operation). */
+export function executionArn(workflow: string, name: string): string {
+  return `${stateMachineArn(workflow).replace(':stateMachine:', ':execution:')}:${name}`;
 }
 
 export async function stopWorkflow(executionArn: string, cause: string): Promise<void> {

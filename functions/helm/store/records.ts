@@ -30,6 +30,11 @@ export const AppSpecSchema = z.object({
   values_yaml: z.string(),
   /** /v1 nested values. */
   values: z.record(z.string(), z.unknown()),
+  /**
+   * Values taken from the secrets store at each helm run, by dotted value key: the app store's
+   * generated credentials. Only the secret's name is stored here; the value never is.
+   */
+  secret_values: z.record(z.string(), z.object({ secret: z.string(), field: z.string() })).default({}),
 });
 export type AppSpec = z.infer<typeof AppSpecSchema>;
 
