@@ -71,7 +71,8 @@ export function appStatus(
 ): AppStatus {
   const op = app.operation;
   if (op?.kind === 'delete' || app.state === 'removing') return at('stop', 'uninstalling');
-  if (op?.kind === 'pause' || (app.paused && !op)) return at('stop', 'stopped: scaled to zero, data kept');
+  if (op?.kind === 'pause') return at('stop', 'stopping: scaling to zero, data kept');
+  if (app.paused && !op) return at('stop', 'stopped: scaled to zero, data kept');
   const live = pods.filter((p) => !(p.metadata as { deletionTimestamp?: unknown } | undefined)?.deletionTimestamp);
   for (const pod of live) {
     const problem = podProblem(pod, options);
