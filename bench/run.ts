@@ -3,6 +3,7 @@ import { benchPlatform } from './platform.js';
 import { benchFleet } from './fleet.js';
 import { benchKube } from './kube.js';
 import { benchHelm } from './helm.js';
+import { benchAppStore } from './appstore.js';
 
 /**
  * `npm run bench [-- <suite>…]`: runs benchmark suites against the local cloud and prints figures
@@ -14,6 +15,7 @@ const SUITES: Record<string, () => Promise<string[]>> = {
   fleet: benchFleet,
   kube: benchKube,
   helm: benchHelm,
+  appstore: benchAppStore,
 };
 
 const chosen = process.argv.slice(2).filter((arg) => arg in SUITES);
