@@ -1,4 +1,5 @@
 import { ADMIN_ROUTES } from './admin/routes.js';
+import { APPSTORE_ROUTES } from './appstore/routes.js';
 import { FLEET_ROUTES } from './fleet/routes.js';
 import { HEALTH_ROUTES } from './health/routes.js';
 import { MONITOR_ROUTES } from './helm/monitor-routes.js';
@@ -13,7 +14,15 @@ import type { Route } from '#shared/route.js';
  * other. `test/platform/routes.test.ts` fails when a handler file has no row or a row has no
  * handler file.
  */
-export const ROUTES: readonly Route[] = [...HEALTH_ROUTES, ...ADMIN_ROUTES, ...HELM_ROUTES, ...MONITOR_ROUTES, ...KVCONFIG_ROUTES, ...FLEET_ROUTES];
+export const ROUTES: readonly Route[] = [
+  ...HEALTH_ROUTES,
+  ...ADMIN_ROUTES,
+  ...HELM_ROUTES,
+  ...MONITOR_ROUTES,
+  ...KVCONFIG_ROUTES,
+  ...FLEET_ROUTES,
+  ...APPSTORE_ROUTES,
+];
 
 /** The row for an API Gateway `resource` and method (what a Lambda receives in its event). */
 export function routeFor(method: string, resource: string): Route | undefined {

@@ -110,7 +110,7 @@ export function renderError(family: Family, error: unknown): ProxyResult {
 export function familyOfPath(target: string): Family {
   const path = target.split(/[?#]/, 1)[0] ?? '';
   if (path.startsWith('/api/v1/')) return 'kvconfig';
-  if (/^\/App(Install|Status|List)(\/|$)/.test(path)) return 'appstore';
+  if (/^\/App[A-Z][A-Za-z]*(\/|$)/.test(path)) return 'appstore';
   if (/^\/v1\/(deploy|service|instance|rollback|stats|health|agent)(\/|$)/.test(path)) return 'release';
   return 'helm';
 }
