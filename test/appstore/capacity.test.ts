@@ -1,10 +1,10 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type * as CatalogModule from '../../functions/appstore/catalog.js';
+import type * as CapacityModule from '../../functions/appstore/capacity.js';
 import type { HelmRuntime } from '../helm/helpers.js';
 import { settled, startHelmRuntime, waitForApp } from '../helm/helpers.js';
 
-type Catalog = typeof import('../../functions/appstore/catalog.js');
-type Capacity = typeof import('../../functions/appstore/capacity.js');
 
 const GI = 2 ** 30;
 const MI = 2 ** 20;
@@ -12,8 +12,8 @@ const MI = 2 ** 20;
 let rt: HelmRuntime;
 let cluster: { kc: KubeConfig; kubeconfig: string };
 /** Imported after the runtime has set the environment the functions' config module reads. */
-let catalog: Catalog;
-let capacity: Capacity;
+let catalog: typeof CatalogModule;
+let capacity: typeof CapacityModule;
 
 beforeAll(async () => {
   rt = await startHelmRuntime();
