@@ -119,9 +119,18 @@ const finished = (pod: V1Pod) => pod.status?.phase === 'Succeeded' || pod.status
 /**
  * Free capacity: each schedulable node's allocatable cpu and memory minus the requests of the pods
  * bound to it that have not finished; storage is `storageBudget` (default: the nodes' allocatable
- * ephemeral-storage) minus every PersistentVolumeClaim's request in the cluster.
+ * ephemeral-storage) minus every PersistentVolumeClaim's request in the cluster. With `ownNamespace`
+ * (an upgrade), the pods and claims of that namespace count as free.
  */
-export function freeOf(nodes: readonly V1Node[], pods: readonly V1Pod[], claims: readonly V1PersistentVolumeClaim[], storageBudget?: number): ClusterFree {
+export function freeOf(
+  nodes: readonly V1Node[],
+  allPods: readonly V1Pod[],
+  allClaims: readonly V1PersistentVolumeClaim[],
+  options: { storageBudget?: number; ownNamespace?: string } = {},
+): ClusterFree {
+  // An upgrade replaces the app's own pods and keeps its claims: what they hold is the app's to use.
+  const pods = allPods.filter((p) => p.metadata?.namespace === undefined || p.metadata.namespace !== options.ownNamespace);
+  const claims = allClaims.filter((c) => c.metadata?.namespace === undefined || c.metadata.namespace !== options.ownNamespace);
   const usable = nodes.filter(schedulable);
   const total = zero();
   const largestNode = { cpu: 0, memory: 0 };
@@ -134,7 +143,7 @@ export function freeOf(nodes: readonly V1Node[], pods: readonly V1Pod[], claims:
       largestNode[resource] = Math.max(largestNode[resource], free);
     }
   }
-  const budget = storageBudget ?? usable.reduce((sum, n) => sum + quantityOrZero(n.status?.allocatable?.['ephemeral-storage']), 0);
+  const budget = options.storageBudget ?? usable.reduce((sum, n) => sum + quantityOrZero(n.status?.allocatable?.['ephemeral-storage']), 0);
   const claimed = claims.reduce((sum, c) => sum + quantityOrZero(c.spec?.resources?.requests?.storage), 0);
   total.storage = Math.max(0, budget - claimed);
   return { total, largestNode, nodes: usable.length };

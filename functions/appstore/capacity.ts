@@ -66,15 +66,19 @@ async function listAll<T>(page: (cont: string | undefined) => Promise<{ items: T
 /**
  * The cluster's free capacity now: nodes' allocatable minus the requests of unfinished pods bound to
  * them; storage is `storageBudgetBytes` (default: the nodes' ephemeral-storage) minus every claim.
+ * `ownNamespace`: the app's namespace when it is upgraded, whose pods and claims it may reuse.
  */
-export async function clusterFree(kc: KubeConfig, options: { storageBudgetBytes?: number } = {}): Promise<ClusterFree> {
+export async function clusterFree(kc: KubeConfig, options: { storageBudgetBytes?: number; ownNamespace?: string } = {}): Promise<ClusterFree> {
   const core = kc.makeApiClient(CoreV1Api);
   const [nodes, pods, claims] = await Promise.all([
     listAll((cont) => core.listNode({ limit: PAGE, _continue: cont })),
     listAll((cont) => core.listPodForAllNamespaces({ limit: PAGE, _continue: cont })),
     listAll((cont) => core.listPersistentVolumeClaimForAllNamespaces({ limit: PAGE, _continue: cont })),
   ]);
-  return freeOf(nodes, pods, claims, options.storageBudgetBytes);
+  return freeOf(nodes, pods, claims, {
+    ...(options.storageBudgetBytes !== undefined ? { storageBudget: options.storageBudgetBytes } : {}),
+    ...(options.ownNamespace ? { ownNamespace: options.ownNamespace } : {}),
+  });
 }
 
 export type CapacityCheck = Readonly<{
@@ -86,14 +90,28 @@ export type CapacityCheck = Readonly<{
   message: Record<'zh-CN' | 'en-US', string>;
 }>;
 
+export type CheckOptions = Readonly<{
+  /** @default the entry's app_name */
+  release?: string;
+  /** @default app-<release> */
+  namespace?: string;
+  /** Free storage before claims. @default the nodes' allocatable ephemeral-storage */
+  storageBudgetBytes?: number;
+  /** The app is already installed in `namespace` and is being upgraded: its own pods and claims count as free. @default false */
+  upgrade?: boolean;
+}>;
+
 /** Renders the app, reads the cluster, and answers what is short (nothing when it fits). */
 export async function checkCapacity(
   entry: CatalogEntry,
   values: Record<string, unknown>,
   cluster: { kc: KubeConfig; kubeconfig: string },
-  options: { release?: string; namespace?: string; storageBudgetBytes?: number } = {},
+  options: CheckOptions = {},
 ): Promise<CapacityCheck> {
-  const free = await clusterFree(cluster.kc, options);
+  const free = await clusterFree(cluster.kc, {
+    ...options,
+    ...(options.upgrade ? { ownNamespace: options.namespace ?? `app-${options.release ?? entry.app_name}` } : {}),
+  });
   const required = await appRequirements(entry, values, cluster.kubeconfig, { ...options, nodes: free.nodes });
   const shortages = shortagesOf(required, free);
   return { required, free, shortages, message: shortageMessage(shortages) };
@@ -105,7 +123,7 @@ export async function requireCapacity(
   values: Record<string, unknown>,
   cluster: { kc: KubeConfig; kubeconfig: string },
   language: 'zh-CN' | 'en-US',
-  options: { release?: string; namespace?: string; storageBudgetBytes?: number } = {},
+  options: CheckOptions = {},
 ): Promise<CapacityCheck> {
   const check = await checkCapacity(entry, values, cluster, options);
   if (check.shortages.length > 0) throw new RequirementNotEnoughError(check.message[language], { shortages: check.shortages });

@@ -71,7 +71,16 @@ describe('freeOf', () => {
     expect(free.total).toEqual({ cpu: 2.5, memory: 5 * GI, storage: 17 * GI });
     expect(free.largestNode).toEqual({ cpu: 1.5, memory: 3 * GI });
     expect(free.nodes).toBe(2);
-    expect(freeOf(nodes, [], claims, 2 * GI).total.storage).toBe(0);
+    expect(freeOf(nodes, [], claims, { storageBudget: 2 * GI }).total.storage).toBe(0);
+  });
+
+  it("counts an upgraded app's own pods and claims as free (ownNamespace)", () => {
+    const nodes = [node('a', '4', '8Gi')];
+    const own = { ...running('a', '3', '6Gi'), metadata: { namespace: 'app-x' } };
+    const other = { ...running('a', '500m', '1Gi'), metadata: { namespace: 'app-y' } };
+    const claims: V1PersistentVolumeClaim[] = [{ metadata: { namespace: 'app-x' }, spec: { resources: { requests: { storage: '3Gi' } } } }];
+    expect(freeOf(nodes, [own, other], claims).total).toEqual({ cpu: 0.5, memory: GI, storage: 7 * GI });
+    expect(freeOf(nodes, [own, other], claims, { ownNamespace: 'app-x' }).total).toEqual({ cpu: 3.5, memory: 7 * GI, storage: 10 * GI });
   });
 });
 
