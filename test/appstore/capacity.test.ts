@@ -5,7 +5,6 @@ import type * as CapacityModule from '../../functions/appstore/capacity.js';
 import type { HelmRuntime } from '../helm/helpers.js';
 import { settled, startHelmRuntime, waitForApp } from '../helm/helpers.js';
 
-
 const GI = 2 ** 30;
 const MI = 2 ** 20;
 
@@ -88,5 +87,14 @@ describe('the capacity check against the simulator (3 nodes of 4 CPU, 8Gi)', () 
     // The budget less the 1Gi claim of the installed db leaves 512Mi.
     expect(check.shortages).toEqual([{ resource: 'storage', scope: 'cluster', required: '1Gi', free: '512Mi', short: '512Mi' }]);
     expect(check.message['en-US']).toBe('not enough storage: the app needs 1Gi, the cluster has 512Mi free (512Mi short)');
+  });
+
+  it('lets the installed app upgrade within the same budget: its own claim and pods count as free', async () => {
+    const minidb = await entry('minidb', '1.0.0');
+    const options = { release: 'db', storageBudgetBytes: 1.5 * GI };
+    expect((await capacity.checkCapacity(minidb, catalog.entryValues(minidb, 'db'), cluster, options)).shortages).toHaveLength(1);
+    const upgrade = await capacity.checkCapacity(minidb, catalog.entryValues(minidb, 'db'), cluster, { ...options, upgrade: true });
+    expect(upgrade.shortages).toEqual([]);
+    expect(upgrade.free.total.storage).toBe(1.5 * GI);
   });
 });
