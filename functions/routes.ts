@@ -14,7 +14,15 @@ import type { Route } from '#shared/route.js';
  * other. `test/platform/routes.test.ts` fails when a handler file has no row or a row has no
  * handler file.
  */
-export const ROUTES: readonly Route[] = [...HEALTH_ROUTES, ...ADMIN_ROUTES, ...HELM_ROUTES, ...MONITOR_ROUTES, ...KVCONFIG_ROUTES, ...FLEET_ROUTES, ...APPSTORE_ROUTES];
+export const ROUTES: readonly Route[] = [
+  ...HEALTH_ROUTES,
+  ...ADMIN_ROUTES,
+  ...HELM_ROUTES,
+  ...MONITOR_ROUTES,
+  ...KVCONFIG_ROUTES,
+  ...FLEET_ROUTES,
+  ...APPSTORE_ROUTES,
+];
 
 /** The row for an API Gateway `resource` and method (what a Lambda receives in its event). */
 export function routeFor(method: string, resource: string): Route | undefined {

@@ -24,6 +24,8 @@ export type FunctionDef = Readonly<{
 export const FUNCTIONS: readonly FunctionDef[] = [
   // Makes the generated admin token in Secrets Manager an admin's token at deploy time (infra/admin-stack.ts).
   { name: 'BootstrapAdmin', kind: 'custom-resource', entry: 'admin/bootstrap-admin', timeoutSeconds: 60 },
+  // Writes the app store catalog's absent seed entries at deploy time (infra/admin-stack.ts), as local/runtime.ts does at start.
+  { name: 'SeedAppCatalog', kind: 'custom-resource', entry: 'appstore/seed-catalog', timeoutSeconds: 60 },
   { name: 'Unmatched', kind: 'http-fallback', entry: 'health/unmatched', timeoutSeconds: 10 },
   // Release system: the fleet-operation workflow's tasks, and the owner of its executions' ends.
   { name: 'BeginAttempt', kind: 'task', entry: 'fleet/task-begin-attempt', timeoutSeconds: 30 },

@@ -250,6 +250,9 @@ async function bringUp(
 
   const { bootstrapAdmin, describeBootstrap } = await import('../functions/admin/users-service.js');
   const bootstrap = await bootstrapAdmin(options.adminToken);
+  // The app store catalog's seed entries that are absent (an admin's edits are kept), as the stack's custom resource does in AWS.
+  const { seedCatalog } = await import('../functions/appstore/catalog.js');
+  await seedCatalog();
   if (charts) {
     const { registerLocalRepository } = await import('../functions/helm/repos-service.js');
     await registerLocalRepository('myrepo', charts.url, charts.charts);

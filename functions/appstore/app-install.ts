@@ -1,6 +1,5 @@
 import * as z from 'zod';
 import { httpHandler } from '#shared/http.js';
-import { checkCapacityFor } from './capacity-check.js';
 import { AppStoreError } from './messages.js';
 import { storeRequest } from './request.js';
 import { installStoreApp } from './store-service.js';
@@ -20,6 +19,6 @@ export const handler = httpHandler({ response: z.object({ app_id: z.string() }) 
   if (!appId) throw new AppStoreError('Param.CustomerAppName.Blank', language);
   if (!/^[a-z0-9]{1,40}$/.test(appId)) throw new AppStoreError('Param.CustomerAppName.FormatError', language, appId.slice(0, 64));
   if (!version) throw new AppStoreError('Param.CustomerAppName.NotExis', language, `${appName}: app_version is required`);
-  const record = await installStoreApp({ appName, appId, version, who: caller?.userId ?? 'unknown', language }, checkCapacityFor);
+  const record = await installStoreApp({ appName, appId, version, who: caller?.userId ?? 'unknown', language });
   return { data: { app_id: record.app_id } };
 });

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { kubeConfigFor } from '#functions/helm/clusters.js';
 import { getApp } from '#functions/helm/store/apps.js';
 import { httpHandler } from '#shared/http.js';
-import { StatusInfoSchema } from './app-status.js';
+import { StatusInfoSchema } from './view-schemas.js';
 import { getCatalogEntry } from './catalog.js';
 import { AppNameQuerySchema, storeRequest } from './request.js';
 import { liveStatus, namespaceOf, storeError } from './store-service.js';

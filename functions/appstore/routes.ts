@@ -27,4 +27,29 @@ export const APPSTORE_ROUTES: readonly Route[] = [
   row('POST', '/AppCancel', 'app-cancel', 'operator', 'Cancel a queued or running install'),
   row('GET', '/AppLogs', 'app-logs', 'operator', "Recent logs of the app's containers"),
   row('POST', '/AppLogs', 'app-logs', 'operator', "Recent logs of the app's containers (parameters in the body)"),
+  // Catalog administration (docs/app-store.md, "Catalog"): admins add, update and remove catalog entries.
+  {
+    method: 'GET',
+    path: '/AppCatalogList',
+    entry: 'appstore/list-catalog',
+    access: 'admin',
+    family: 'appstore',
+    summary: 'Catalog entries, all or one app (app_name)',
+  },
+  {
+    method: 'POST',
+    path: '/AppCatalogSave',
+    entry: 'appstore/save-catalog-entry',
+    access: 'admin',
+    family: 'appstore',
+    summary: 'Add or replace one catalog entry',
+  },
+  {
+    method: 'POST',
+    path: '/AppCatalogDelete',
+    entry: 'appstore/delete-catalog-entry',
+    access: 'admin',
+    family: 'appstore',
+    summary: 'Remove one app version (app_name, app_version) from the catalog',
+  },
 ];

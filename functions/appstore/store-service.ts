@@ -10,7 +10,8 @@ import { HttpError } from '#shared/errors.js';
 import { nowIso } from '#shared/ids.js';
 import { putSecret } from '#shared/secrets.js';
 import type { CatalogEntry } from './catalog.js';
-import { getCatalogEntry } from './catalog.js';
+import { entryValues, getCatalogEntry } from './catalog.js';
+import { capacityShortage } from './capacity-check.js';
 import type { Language } from './messages.js';
 import { AppStoreError, systemError } from './messages.js';
 import type { AppStatus } from './status.js';
@@ -35,15 +36,15 @@ export function storeError(error: unknown, language: Language): Error {
   return systemError(language, error);
 }
 
-/** The spec of a catalog version: its chart and default values, the credentials taken from the secrets store. */
-export function specOf(entry: CatalogEntry, credentials: string): AppSpec {
+/** The spec of a catalog version for an app: its chart and default values, the credentials taken from the secrets store. */
+export function specOf(entry: CatalogEntry, appId: string, credentials: string): AppSpec {
   return {
     repo: entry.chart.repo,
     chart: entry.chart.chart,
     version: entry.chart.version,
     answers: {},
     values_yaml: '',
-    values: entry.values,
+    values: entryValues(entry, appId),
     secret_values: {
       [entry.credentials.password_value]: { secret: credentials, field: 'password' },
       ...(entry.credentials.user_value ? { [entry.credentials.user_value]: { secret: credentials, field: 'user_name' } } : {}),
@@ -64,10 +65,7 @@ export type InstallRequest = Readonly<{ appName: string; appId: string; version:
  * flight (Wait), and the cluster's free capacity, before anything is created; then generates the
  * admin credentials into the secrets store and installs through the Helm API.
  */
-export async function installStoreApp(
-  request: InstallRequest,
-  capacity: (entry: CatalogEntry, language: Language) => Promise<string | undefined>,
-): Promise<StoreApp> {
+export async function installStoreApp(request: InstallRequest): Promise<StoreApp> {
   const { appId, language } = request;
   const entry = await getCatalogEntry(request.appName, request.version);
   if (!entry) throw new AppStoreError('Param.CustomerAppName.NotExis', language, `${request.appName} ${request.version}`);
@@ -76,7 +74,9 @@ export async function installStoreApp(
   if (helmApp && helmApp.state !== 'removed') {
     throw new AppStoreError(helmApp.operation?.kind === 'install' ? 'Param.CustomerAppName.Wait' : 'Param.CustomerAppName.Repeat', language, appId);
   }
-  const short = await capacity(entry, language);
+  const short = await capacityShortage(entry, appId, language).catch((error: unknown) => {
+    throw storeError(error, language);
+  });
   if (short) throw new AppStoreError('Requirement.NotEnough', language, short);
   const record: StoreApp = {
     app_id: appId,
@@ -97,7 +97,7 @@ export async function installStoreApp(
       namespace: namespaceOf(appId),
       name: appId,
       api: 'v3',
-      spec: specOf(entry, record.credentials),
+      spec: specOf(entry, appId, record.credentials),
       who: request.who,
     });
   } catch (error) {
@@ -156,7 +156,9 @@ export async function changeStoreApp(
     } else {
       const entry = await getCatalogEntry(record.app_name, options.version ?? '');
       if (!entry) throw new AppStoreError('Param.App_version.NotExis', language, `${record.app_name} ${options.version ?? ''}`);
-      await changeApp(app, { kind: 'upgrade', spec: specOf(entry, record.credentials), who });
+      const short = await capacityShortage(entry, appId, language, true);
+      if (short) throw new AppStoreError('Requirement.NotEnough', language, short);
+      await changeApp(app, { kind: 'upgrade', spec: specOf(entry, appId, record.credentials), who });
     }
   } catch (error) {
     throw storeError(error, language);

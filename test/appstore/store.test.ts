@@ -55,12 +55,12 @@ describe('AppInstall → AppStatus → AppList', () => {
     expect(row.running_info).toMatchObject({
       port: 9898,
       compose_file: 'helm release app-web1/web1, chart myrepo/podinfo 6.5.4',
-      url: 'http://web1-podinfo.app-web1.svc.cluster.local:9898',
-      admin_url: 'http://web1-podinfo.app-web1.svc.cluster.local:9898/admin',
+      url: 'http://web1.app-web1.svc.cluster.local:9898',
+      admin_url: 'http://web1.app-web1.svc.cluster.local:9898/',
       user_name: 'admin',
     });
     expect(row.running_info.password).toMatch(/^[A-Za-z0-9]{20}$/);
-    const secret = await (await rt.kube()).makeApiClient(CoreV1Api).readNamespacedSecret({ name: 'web1-podinfo', namespace: 'app-web1' });
+    const secret = await (await rt.kube()).makeApiClient(CoreV1Api).readNamespacedSecret({ name: 'web1', namespace: 'app-web1' });
     expect(Buffer.from(secret.data?.['admin-password'] ?? '', 'base64').toString()).toBe(row.running_info.password);
     const asViewer = await rt.call('GET', '/AppList?app_name=podinfo', { headers: headers(), token: viewer });
     expect(asViewer.body.ResponseData[0].running_info.password).toBe('');

@@ -89,7 +89,7 @@ describe('chartSource with myrepo (the local HTTP repository)', () => {
 describe('chartSource with a private HTTP repository (basic auth)', () => {
   it('adds it through the API and gives the credentials only in secretArgs, which helm needs', async () => {
     const added = await rt.call('POST', '/v1/repos', { body: { name: 'private', url: priv.url, username: 'reader', password: HTTP_PASSWORD } });
-    expect(added.body.data).toMatchObject({ status: 'active', charts: 2, has_credentials: true });
+    expect(added.body.data).toMatchObject({ status: 'active', charts: 3, has_credentials: true });
     const resolved = await source.chartSource('private', 'podinfo', '6.5.5');
     expect(resolved.args).toEqual(['--repo', priv.url, '--version', '6.5.5']);
     expect(resolved.secretArgs).toEqual(['--username', 'reader', '--password', HTTP_PASSWORD, '--pass-credentials']);

@@ -45,7 +45,7 @@ afterAll(async () => {
 
 describe('the local chart sources', () => {
   it('pass helm lint --strict', async () => {
-    for (const chart of ['podinfo', 'minidb']) expect(await helm('lint', '--strict', join(CHART_SOURCES, chart))).toContain('0 chart(s) failed');
+    for (const chart of ['podinfo', 'minidb', 'kvcache']) expect(await helm('lint', '--strict', join(CHART_SOURCES, chart))).toContain('0 chart(s) failed');
   });
 
   it('are packaged as podinfo 6.5.4 and 6.5.5 and minidb 1.0.0, each version its own appVersion', async () => {
@@ -54,6 +54,7 @@ describe('the local chart sources', () => {
     expect(shown).toMatch(/^appVersion: 6\.5\.4$/m);
     expect(await helm('show', 'chart', pkg('podinfo-6.5.5.tgz'))).toMatch(/^appVersion: 6\.5\.5$/m);
     expect(await helm('show', 'chart', pkg('minidb-1.0.0.tgz'))).toMatch(/^version: 1\.0\.0$/m);
+    expect(await helm('show', 'chart', pkg('kvcache-1.0.0.tgz'))).toMatch(/^version: 1\.0\.0$/m);
   });
 });
 
@@ -159,5 +160,44 @@ describe('minidb', () => {
     expect(Buffer.from(password, 'base64').toString()).toMatch(/^[A-Za-z0-9]{24}$/);
     await helm('upgrade', 'db', pkg('minidb-1.0.0.tgz'), '--namespace', 'db-ns', '--set', 'database=other', '--wait', '--timeout', '60s');
     expect(await kubectl('get', 'secret', 'db-minidb', '-n', 'db-ns', '-o', 'jsonpath={.data.root-password}')).toBe(password);
+  });
+});
+
+describe('kvcache', () => {
+  it('renders a Deployment, a Service and a password Secret, all labelled, with small requests and fullnameOverride', async () => {
+    const out = await helm('template', 'cache', pkg('kvcache-1.0.0.tgz'), '--set', 'password=s3cret', '--set', 'fullnameOverride=cache');
+    const objects = parseAllDocuments(out).map((doc) => doc.toJS() as K8sObject);
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual(['Deployment/cache', 'Secret/cache', 'Service/cache']);
+    for (const o of objects) expect(o.metadata.labels, o.kind).toMatchObject({ 'app.kubernetes.io/instance': 'cache', 'app.kubernetes.io/name': 'kvcache' });
+    expect(Buffer.from(byKind(objects, 'Secret')?.data?.password ?? '', 'base64').toString()).toBe('s3cret');
+    const container = byKind(objects, 'Deployment')?.spec.template.spec.containers[0];
+    expect(container.resources.requests).toEqual({ cpu: '20m', memory: '32Mi' });
+    expect(container.env).toContainEqual({ name: 'KVCACHE_PASSWORD', valueFrom: { secretKeyRef: { name: 'cache', key: 'password' } } });
+    expect(container.args).toContain('$(KVCACHE_PASSWORD)');
+    expect(out).not.toContain('s3cret');
+    expect(byKind(objects, 'Service')?.spec.ports[0]).toMatchObject({ port: 6379, targetPort: 'redis' });
+  });
+
+  it('installs on the simulator, becomes ready, and keeps its generated password across an upgrade', async () => {
+    const installed = await helm('install', 'kv', pkg('kvcache-1.0.0.tgz'), '--namespace', 'kv-ns', '--create-namespace', '--wait', '--timeout', '60s');
+    expect(installed).toContain('STATUS: deployed');
+    const ready = await eventually(async () => {
+      const out = await kubectl(
+        'get',
+        'pods',
+        '-n',
+        'kv-ns',
+        '-l',
+        'app.kubernetes.io/instance=kv',
+        '-o',
+        'jsonpath={.items[*].status.containerStatuses[0].ready}',
+      );
+      return out === 'true' ? out : undefined;
+    });
+    expect(ready).toBe('true');
+    const password = await kubectl('get', 'secret', 'kv-kvcache', '-n', 'kv-ns', '-o', 'jsonpath={.data.password}');
+    expect(Buffer.from(password, 'base64').toString()).toMatch(/^[A-Za-z0-9]{24}$/);
+    await helm('upgrade', 'kv', pkg('kvcache-1.0.0.tgz'), '--namespace', 'kv-ns', '--set', 'maxMemory=16mb', '--wait', '--timeout', '60s');
+    expect(await kubectl('get', 'secret', 'kv-kvcache', '-n', 'kv-ns', '-o', 'jsonpath={.data.password}')).toBe(password);
   });
 });

@@ -91,7 +91,7 @@ describe('/v1/repos roles', () => {
 describe('myrepo, the local chart repository', () => {
   it('is registered at start as an active HTTP repository with its charts', async () => {
     const reply = await call('GET', '/v1/repos/myrepo');
-    expect(reply.body.data).toMatchObject({ name: 'myrepo', url: rt.chartRepositoryUrl, type: 'http', status: 'active', charts: 2, has_credentials: false });
+    expect(reply.body.data).toMatchObject({ name: 'myrepo', url: rt.chartRepositoryUrl, type: 'http', status: 'active', charts: 3, has_credentials: false });
     expect(reply.body.data.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     const list = await call('GET', '/v1/repos');
     expect(list.body.data.map((r: { name: string }) => r.name)).toContain('myrepo');
@@ -100,7 +100,7 @@ describe('myrepo, the local chart repository', () => {
   it('refreshes by fetching its own index through the gateway, without a token', async () => {
     const reply = await call('POST', '/v1/repos/myrepo/refresh');
     expect(reply.status).toBe(200);
-    expect(reply.body.data).toMatchObject({ status: 'active', charts: 2 });
+    expect(reply.body.data).toMatchObject({ status: 'active', charts: 3 });
     expect(reply.body.data.message).toBeUndefined();
   });
 
@@ -131,7 +131,7 @@ describe('adding and checking HTTP repositories', () => {
     const refreshed = await call('POST', '/v1/repos/unreachable/refresh', { token: tokens.operator });
     expect(refreshed.body.data.status).toBe('error');
     const fixed = await call('PUT', '/v1/repos/unreachable', { token: tokens.operator, body: { url: rt.chartRepositoryUrl } });
-    expect(fixed.body.data).toMatchObject({ status: 'active', charts: 2, created_at: added.body.data.created_at });
+    expect(fixed.body.data).toMatchObject({ status: 'active', charts: 3, created_at: added.body.data.created_at });
     expect(fixed.body.data.message).toBeUndefined();
   });
 
@@ -151,7 +151,7 @@ describe('adding and checking HTTP repositories', () => {
     expect(wrong.body.data).toMatchObject({ status: 'error', has_credentials: true });
     expect(wrong.body.data.message).toContain('refused the credentials (HTTP 401)');
     const right = await call('PUT', '/v1/repos/private', { body: { username: 'reader', password: PASSWORD } });
-    expect(right.body.data).toMatchObject({ status: 'active', charts: 2, has_credentials: true });
+    expect(right.body.data).toMatchObject({ status: 'active', charts: 3, has_credentials: true });
     expect(right.body.data).not.toHaveProperty('username');
     expect(right.body.data).not.toHaveProperty('password');
     expect((await call('POST', '/v1/repos/private/refresh')).body.data.status).toBe('active');
@@ -218,12 +218,12 @@ describe('registering myrepo at start', () => {
   it('brings a myrepo of an earlier start up to date and leaves a repository a user pointed elsewhere alone', async () => {
     const { registerLocalRepository } = await import('../../functions/helm/repos-service.js');
     const own = rt.chartRepositoryUrl ?? '';
-    expect(await registerLocalRepository('myrepo', own, 2)).toBe('kept');
-    expect(await registerLocalRepository('myrepo', 'http://127.0.0.1:8080/local/charts', 2)).toBe('updated');
+    expect(await registerLocalRepository('myrepo', own, 3)).toBe('kept');
+    expect(await registerLocalRepository('myrepo', 'http://127.0.0.1:8080/local/charts', 3)).toBe('updated');
     expect((await call('GET', '/v1/repos/myrepo')).body.data).toMatchObject({ url: 'http://127.0.0.1:8080/local/charts', status: 'active' });
-    expect(await registerLocalRepository('myrepo', own, 2)).toBe('updated');
+    expect(await registerLocalRepository('myrepo', own, 3)).toBe('updated');
     await call('POST', '/v1/repos', { body: { name: 'elsewhere', url: priv.url } });
-    expect(await registerLocalRepository('elsewhere', own, 2)).toBe('kept');
+    expect(await registerLocalRepository('elsewhere', own, 3)).toBe('kept');
     expect((await call('GET', '/v1/repos/elsewhere')).body.data.url).toBe(priv.url);
   });
 });

@@ -1,6 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { AdminStack } from '../../infra/admin-stack.js';
+import { AdminStack, seedFilesHash } from '../../infra/admin-stack.js';
 import { RUNTIME, appWithData, logicalIdOf, statementsOfRole } from './support.js';
 
 describe('AdminStack', () => {
@@ -45,5 +45,22 @@ describe('AdminStack', () => {
 
   it('outputs where the operator finds the token', () => {
     template.hasOutput('AdminTokenSecretArn', { Value: { Ref: secretId } });
+  });
+
+  it('seeds the app store catalog by a custom resource whose properties change with the seed files', () => {
+    const seedId = logicalIdOf(stack, stack.node.findChild('SeedAppCatalog').node.findChild('Function'));
+    template.hasResourceProperties('Custom::SeedAppCatalog', {
+      ServiceToken: { 'Fn::GetAtt': [seedId, 'Arn'] },
+      SeedFilesHash: seedFilesHash(),
+      ServiceTimeout: '300',
+    });
+    expect(seedFilesHash()).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('lets the seeding function write the helm table, nothing else', () => {
+    const roleId = logicalIdOf(stack, stack.node.findChild('SeedAppCatalog').node.findChild('Role'));
+    const granted = JSON.stringify(statementsOfRole(stack, roleId));
+    expect(granted).toContain('HelmTable');
+    for (const other of ['PlatformTable', 'ConfigTable', 'ReleasesTable', 'secretsmanager']) expect(granted).not.toContain(other);
   });
 });

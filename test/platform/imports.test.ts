@@ -31,7 +31,9 @@ function target(from: string, specifier: string): string | undefined {
   else if (specifier.startsWith('.')) path = relative(FUNCTIONS_DIR, resolve(FUNCTIONS_DIR, dirname(from), specifier));
   else return undefined;
   // Outside functions/ (docs/openapi.json): not a layer of its own; eslint rules what may be read there.
-  return path.startsWith('..') ? undefined : path.replace(/\.(js|ts)$/, '');
+  // Data files (the app store's seed catalog, .json) are bundled data, not a layer.
+  if (path.startsWith('..') || path.endsWith('.json')) return undefined;
+  return path.replace(/\.(js|ts)$/, '');
 }
 
 type Edge = Readonly<{ from: string; to: string }>;

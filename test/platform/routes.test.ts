@@ -96,9 +96,11 @@ describe('handler modules and the OpenAPI document', () => {
         const schema = responses[status]?.content?.['application/json']?.schema;
         const bare = ['/health', '/ready', '/openapi.json'].includes(route.path);
         const fields = Object.keys(schema?.properties ?? {});
+        // The app store's envelope is `{"ResponseData": …}` alone (app-store.md).
+        const appstore = route.family === 'appstore';
         if (bare) expect(fields, `${route.method} ${route.path} answers a bare body`).not.toContain('success');
-        else expect(fields, `${route.method} ${route.path}`).toContain(route.family === 'helm' ? 'success' : 'code');
-        if (!bare) expect(schema?.properties?.data, `${route.method} ${route.path} describes its data`).not.toEqual({});
+        else expect(fields, `${route.method} ${route.path}`).toContain(route.family === 'helm' ? 'success' : appstore ? 'ResponseData' : 'code');
+        if (!bare) expect(schema?.properties?.[appstore ? 'ResponseData' : 'data'], `${route.method} ${route.path} describes its data`).not.toEqual({});
       }
     }
     expect(Object.keys(doc.paths['/admin/users']?.post?.responses ?? {})).toContain('201');
