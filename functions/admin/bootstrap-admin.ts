@@ -2,7 +2,8 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import * as z from 'zod';
 import { config } from '#shared/config.js';
-import { logger } from '#shared/observability.js';
+import { answerCloudFormation } from '#shared/custom-resource.js';
+import type { CustomResourceOutcome } from '#shared/custom-resource.js';
 import { bootstrapAdmin } from './users-service.js';
 
 /**
@@ -30,24 +31,11 @@ export type BootstrapDependencies = Readonly<{
   respond: (url: string, body: string) => Promise<void>;
 }>;
 
-type Outcome = { status: 'SUCCESS' | 'FAILED'; reason: string };
+type Outcome = CustomResourceOutcome;
 
 export function createHandler(deps: BootstrapDependencies) {
   return async function bootstrapAdminHandler(event: CloudFormationCustomResourceEvent, context: Pick<Context, 'logStreamName'>): Promise<void> {
-    const outcome = await run(event, deps);
-    if (outcome.status === 'FAILED') logger.error('admin bootstrap failed', { requestType: event.RequestType, reason: outcome.reason });
-    else logger.info('admin bootstrap done', { requestType: event.RequestType });
-    const body = JSON.stringify({
-      Status: outcome.status,
-      Reason: `${outcome.reason.slice(0, 1000)} (log stream ${context.logStreamName})`,
-      PhysicalResourceId: event.RequestType === 'Create' ? PHYSICAL_ID : event.PhysicalResourceId,
-      StackId: event.StackId,
-      RequestId: event.RequestId,
-      LogicalResourceId: event.LogicalResourceId,
-      Data: {},
-    });
-    // A failed PUT throws, so Lambda's asynchronous retries try again (bootstrapping is idempotent).
-    await deps.respond(event.ResponseURL, body);
+    await answerCloudFormation('admin bootstrap', PHYSICAL_ID, event, context, await run(event, deps), deps.respond);
   };
 }
 

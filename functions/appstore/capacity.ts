@@ -6,6 +6,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import { chartSource } from '../helm/chart-source.js';
 import { runHelm } from '../helm/helm-cli.js';
+import { listAll } from '#functions/helm/cluster-reads.js';
 import type { CatalogEntry } from './catalog-schemas.js';
 import type { ClusterFree, Requirements, Shortage } from './capacity-sums.js';
 import { freeOf, requirementsOf, shortageMessage, shortagesOf, withStated } from './capacity-sums.js';
@@ -49,18 +50,6 @@ export async function appRequirements(
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** Follows `continue` tokens until the list is whole. */
-async function listAll<T>(page: (cont: string | undefined) => Promise<{ items: T[]; metadata?: { _continue?: string } }>): Promise<T[]> {
-  const items: T[] = [];
-  let cont: string | undefined;
-  do {
-    const out = await page(cont);
-    items.push(...out.items);
-    cont = out.metadata?._continue || undefined;
-  } while (cont);
-  return items;
 }
 
 /**

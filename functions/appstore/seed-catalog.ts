@@ -1,5 +1,6 @@
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
-import { logger } from '#shared/observability.js';
+import { answerCloudFormation } from '#shared/custom-resource.js';
+import type { CustomResourceOutcome } from '#shared/custom-resource.js';
 import { seedCatalog } from './catalog.js';
 
 /**
@@ -19,24 +20,11 @@ export type SeedCatalogDependencies = Readonly<{
   respond: (url: string, body: string) => Promise<void>;
 }>;
 
-type Outcome = { status: 'SUCCESS' | 'FAILED'; reason: string };
+type Outcome = CustomResourceOutcome;
 
 export function createHandler(deps: SeedCatalogDependencies) {
   return async function seedCatalogHandler(event: CloudFormationCustomResourceEvent, context: Pick<Context, 'logStreamName'>): Promise<void> {
-    const outcome = await run(event, deps);
-    if (outcome.status === 'FAILED') logger.error('catalog seeding failed', { requestType: event.RequestType, reason: outcome.reason });
-    else logger.info('catalog seeding done', { requestType: event.RequestType, reason: outcome.reason });
-    const body = JSON.stringify({
-      Status: outcome.status,
-      Reason: `${outcome.reason.slice(0, 1000)} (log stream ${context.logStreamName})`,
-      PhysicalResourceId: event.RequestType === 'Create' ? PHYSICAL_ID : event.PhysicalResourceId,
-      StackId: event.StackId,
-      RequestId: event.RequestId,
-      LogicalResourceId: event.LogicalResourceId,
-      Data: {},
-    });
-    // A failed PUT throws, so Lambda's asynchronous retries try again (seeding is idempotent).
-    await deps.respond(event.ResponseURL, body);
+    await answerCloudFormation('catalog seeding', PHYSICAL_ID, event, context, await run(event, deps), deps.respond);
   };
 }
 

@@ -31,7 +31,7 @@ export async function clusterCall<T>(clusterId: string, what: string, call: () =
 }
 
 /** Follows `continue` tokens until the list is whole. */
-async function listAll<T>(page: (cont: string | undefined) => Promise<{ items: T[]; metadata?: { _continue?: string } }>): Promise<T[]> {
+export async function listAll<T>(page: (cont: string | undefined) => Promise<{ items: T[]; metadata?: { _continue?: string } }>): Promise<T[]> {
   const items: T[] = [];
   let cont: string | undefined;
   do {
