@@ -1,12 +1,7 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { startRuntime } from '../local/runtime.js';
+import { bareHelmInstalls } from './helm.js';
 import { percentile } from './load.js';
 
-const run = promisify(execFile);
 const TOKEN = 'cpt_bench_store_0123456789abcdef0123456789abcdef';
 const SAMPLES = 5;
 const HEADERS = { Version: '1.0', Language: 'en-US' };
@@ -48,29 +43,7 @@ export async function benchAppStore(): Promise<string[]> {
   try {
     const repoUrl = ((await (await fetch(`${rt.url}/v1/repos/myrepo`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { data: { url: string } })
       .data.url;
-    const home = mkdtempSync(join(tmpdir(), 'bench-store-'));
-    const env = { PATH: process.env.PATH, HOME: home, KUBECONFIG: rt.kubeconfig, KUBECACHEDIR: join(home, 'kube'), HELM_CACHE_HOME: join(home, 'cache') };
-    const bare: number[] = [];
-    for (let i = 0; i < SAMPLES; i += 1) {
-      const t0 = performance.now();
-      const args = [
-        'install',
-        `bare${i}`,
-        'podinfo',
-        '--repo',
-        repoUrl,
-        '--version',
-        '6.5.4',
-        '-n',
-        `bare-${i}`,
-        '--create-namespace',
-        '--wait',
-        '--timeout',
-        '120s',
-      ];
-      await run(process.env.HELM_BINARY ?? '', args, { env });
-      bare.push(performance.now() - t0);
-    }
+    const bare = await bareHelmInstalls(repoUrl, rt.kubeconfig ?? '', SAMPLES);
     lines.push(`bare \`helm install --wait\` of myrepo/podinfo 6.5.4, time scale 1: ${stats(bare)}`);
     const store: number[] = [];
     const seen: string[] = [];

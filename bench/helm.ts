@@ -22,6 +22,37 @@ const stats = (values: number[]): string => {
   return `p50 ${(percentile(sorted, 50) / 1000).toFixed(2)} s, p99 ${(percentile(sorted, 99) / 1000).toFixed(2)} s (n=${sorted.length})`;
 };
 
+/**
+ * `samples` bare `helm install --wait` (the real helm's kstatus watcher) of myrepo/podinfo 6.5.4 on
+ * the cluster of `kubeconfig`, each in its own namespace: the baseline the API is measured against.
+ */
+export async function bareHelmInstalls(repoUrl: string, kubeconfig: string, samples: number): Promise<number[]> {
+  const home = mkdtempSync(join(tmpdir(), 'bench-helm-'));
+  const env = { PATH: process.env.PATH, HOME: home, KUBECONFIG: kubeconfig, KUBECACHEDIR: join(home, 'kube'), HELM_CACHE_HOME: join(home, 'cache') };
+  const times: number[] = [];
+  for (let i = 0; i < samples; i += 1) {
+    const t0 = performance.now();
+    const args = [
+      'install',
+      `bare-${i}`,
+      'podinfo',
+      '--repo',
+      repoUrl,
+      '--version',
+      '6.5.4',
+      '-n',
+      `bare-${i}`,
+      '--create-namespace',
+      '--wait',
+      '--timeout',
+      '120s',
+    ];
+    await run(process.env.HELM_BINARY ?? '', args, { env });
+    times.push(performance.now() - t0);
+  }
+  return times;
+}
+
 type Call = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: { data: Record<string, any> } }>;
 
 /** Install → settled through the API: POST /v3, then GET every 20 ms until `transitioning` is not `yes`. */
@@ -78,29 +109,7 @@ export async function benchHelm(): Promise<string[]> {
       [1, rt.kubeconfig ?? '', 'bench'],
       [4, slow.kubeconfigPath, 'slow:bench'],
     ] as const) {
-      const home = mkdtempSync(join(tmpdir(), 'bench-helm-'));
-      const env = { PATH: process.env.PATH, HOME: home, KUBECONFIG: kubeconfig, KUBECACHEDIR: join(home, 'kube'), HELM_CACHE_HOME: join(home, 'cache') };
-      const bare: number[] = [];
-      for (let i = 0; i < SAMPLES; i += 1) {
-        const t0 = performance.now();
-        const args = [
-          'install',
-          `bare-${i}`,
-          'podinfo',
-          '--repo',
-          repoUrl,
-          '--version',
-          '6.5.4',
-          '-n',
-          `bare-${i}`,
-          '--create-namespace',
-          '--wait',
-          '--timeout',
-          '120s',
-        ];
-        await run(process.env.HELM_BINARY ?? '', args, { env });
-        bare.push(performance.now() - t0);
-      }
+      const bare = await bareHelmInstalls(repoUrl, kubeconfig, SAMPLES);
       lines.push(`time scale ${scale}: bare \`helm install --wait\` (kstatus watcher): ${stats(bare)}`);
       for (const stable of scale === 1 ? [0, 5] : [0]) {
         await call('PUT', '/admin/config', { readyStableSeconds: stable });
