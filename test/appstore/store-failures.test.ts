@@ -42,6 +42,15 @@ describe('app store failures and data', () => {
     expect(namespaces.items.map((n) => n.metadata?.name)).not.toContain('app-big1');
   });
 
+  it('answers ContainerCommandError with the reason when the cluster side refuses (a catalog entry naming an unknown repository)', async () => {
+    const orphan = { ...seed('podinfo'), app_name: 'orphan', version: '1.0.0', chart: { repo: 'norepo', chart: 'podinfo', version: '6.5.4' } };
+    expect((await store('/AppCatalogSave', orphan)).status).toBe(200);
+    const reply = await store('/AppInstall', { app_name: 'orphan', customer_app_name: 'orphan1', app_version: '1.0.0' });
+    expect(reply.body.ResponseData.Error.Code).toBe('ContainerCommandError');
+    expect(reply.body.ResponseData.Error.Message).toContain('norepo');
+    expect((await status('orphan1')).Error.Code).toBe('APP.NotExis');
+  });
+
   it('reports 50 with the reason for an image that cannot be pulled', async () => {
     const broken = { ...seed('podinfo'), app_name: 'brokenweb', version: '1.0.0' };
     broken.values = { ...broken.values, image: { repository: 'registry.invalid/podinfo' } };
