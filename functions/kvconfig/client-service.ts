@@ -7,6 +7,8 @@ import type { NamespacePath } from './keys.js';
 import { changesSince, headOf } from './releases-service.js';
 import { readValues } from './store/items.js';
 import { readManifestRange } from './store/releases.js';
+import type { ManifestRef } from './store/releases.js';
+import { configPages } from './page-cache.js';
 
 /** What application instances call all day: `configs` (a page of the latest release) and the long poll. */
 
@@ -33,8 +35,8 @@ function etagOf(releaseId: string, page: number, size: number, releaseKey: strin
 }
 
 /**
- * A page of the latest release. Reads: the namespace item (the head), the manifest chunks covering
- * the page, and the page's values — plus, with a `releaseKey` other than the head, that release's
+ * A page of the latest release. Reads: the namespace item (the head), then — unless the container
+ * has the page of that release cached — the manifest chunks covering the page and its values; plus, with a `releaseKey` other than the head, that release's
  * item and both manifests. A matching `If-None-Match` answers 304 after the first read.
  */
 export async function readConfigs(
@@ -54,11 +56,7 @@ export async function readConfigs(
   )
     return { notModified: true, etag };
   const offset = (input.page - 1) * input.size;
-  const entries = await readManifestRange(ns.uid, head, offset, offset + input.size);
-  const values = await readValues(
-    ns.uid,
-    entries.map(([key, version, , value]) => [key, version, value] as const),
-  );
+  const items = await releasedPage(ns.uid, head, offset, input.size);
   const changed = input.releaseKey ? await changesSince(ns, input.releaseKey) : undefined;
   return {
     notModified: false,
@@ -73,10 +71,28 @@ export async function readConfigs(
       total: head.item_count,
       page: input.page,
       size: input.size,
-      items: Object.fromEntries(entries.map(([key]) => [key, values.get(key) ?? ''])),
+      items,
       changes: changed ? { updates: changed.updated, adds: changed.added, deletes: changed.deleted } : null,
     },
   };
+}
+
+/**
+ * Items [offset, offset + size) of a release with their values: from the container's page cache, or
+ * read (the covering manifest chunks and the values they name) and cached — a release never changes.
+ */
+async function releasedPage(uid: string, head: ManifestRef, offset: number, size: number): Promise<Readonly<Record<string, string>>> {
+  const key = `${uid}|${head.release_id}|${offset}|${size}`;
+  const cached = configPages.get(key);
+  if (cached) return cached;
+  const entries = await readManifestRange(uid, head, offset, offset + size);
+  const values = await readValues(
+    uid,
+    entries.map(([key, version, , value]) => [key, version, value] as const),
+  );
+  const items = Object.fromEntries(entries.map(([item]) => [item, values.get(item) ?? '']));
+  configPages.set(key, items);
+  return items;
 }
 
 /** The long poll ran out of time with no change: the family's `{"code":408,"message":"timeout"}`. */
