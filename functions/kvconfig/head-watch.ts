@@ -55,3 +55,15 @@ export function watchHead(p: NamespacePath, onHead: Waiter): () => void {
     watch.waiters.delete(onHead);
   };
 }
+
+/**
+ * A release of `p` has just committed in this process: its waiters here learn the new release id at
+ * once, without waiting for their next read. Locally every request runs in one process, so a publish
+ * wakes every long poll immediately; in Lambda the publishing container rarely holds the waiters,
+ * which then see the change at their next poll (at most POLL_INTERVAL_MS later), as before.
+ */
+export function headChanged(p: NamespacePath, releaseId: string): void {
+  const watch = watches.get(keyOf(p));
+  if (!watch) return;
+  for (const waiter of watch.waiters) waiter(releaseId);
+}

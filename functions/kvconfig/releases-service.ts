@@ -1,6 +1,7 @@
 import { InternalError } from '#shared/errors.js';
 import { nowIso } from '#shared/ids.js';
 import { ConfigNotFoundError, NeverReleasedError } from './errors.js';
+import { headChanged } from './head-watch.js';
 import { requireNamespace } from './hierarchy-service.js';
 import type { NamespacePath } from './keys.js';
 import { makeReleaseId, seqOfReleaseId } from './release-id.js';
@@ -72,7 +73,10 @@ async function commit(
         chunk_count: chunkCount,
       };
       const outcome = await releases.commitRelease(p, ns.uid, ns.latest_seq, record, action);
-      if (outcome === 'committed') return { committed: view(p, record) };
+      if (outcome === 'committed') {
+        headChanged(p, record.release_id);
+        return { committed: view(p, record) };
+      }
       await releases.deleteManifest(ns.uid, releaseId, chunkCount);
       if (outcome === 'no-namespace') throw new ConfigNotFoundError('namespace', p.namespace);
       return 'lost';
