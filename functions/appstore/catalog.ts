@@ -19,13 +19,6 @@ export async function getCatalogEntry(appName: string, version: string): Promise
   return store.getEntry(appName, version);
 }
 
-/** Like `getCatalogEntry`, but a missing entry is `Catalog.NotExis`. */
-export async function requireCatalogEntry(appName: string, version: string): Promise<CatalogRecord> {
-  const entry = await store.getEntry(appName, version);
-  if (!entry) throw new CatalogEntryNotFoundError(appName, version);
-  return entry;
-}
-
 /** Every entry, or one app's versions. */
 export async function listCatalog(appName?: string): Promise<CatalogRecord[]> {
   return store.listEntries(appName);

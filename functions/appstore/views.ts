@@ -4,6 +4,7 @@ import type { AppRecord } from '#functions/helm/store/records.js';
 import type { Caller } from '#shared/auth.js';
 import { getSecret } from '#shared/secrets.js';
 import type { CatalogEntry } from './catalog.js';
+import { serviceName } from './catalog.js';
 import type { Language } from './messages.js';
 import type { AppStatus } from './status.js';
 import type { StoreApp } from './store.js';
@@ -26,16 +27,18 @@ export function statusInfo(record: StoreApp, app: AppRecord, status: AppStatus, 
   };
 }
 
-/** The address of the app's Service (found by the release's label): its load balancer, a node port on a node, or its cluster DNS name. */
+/**
+ * The address of the Service the catalog names for the app (`service`, with `{release}`): its load
+ * balancer, a node port on a node, or its cluster DNS name; empty when that Service is missing.
+ */
 async function serviceUrl(kc: KubeConfig, app: AppRecord, entry: CatalogEntry): Promise<{ url: string; port: number }> {
   const core = kc.makeApiClient(CoreV1Api);
-  // The app's Services, by the release's instance label; the one serving the catalog's port (not a headless one).
-  const services = (await core.listNamespacedService({ namespace: app.namespace, labelSelector: `app.kubernetes.io/instance=${app.name}` })).items.filter(
-    (svc) => svc.spec?.clusterIP !== 'None',
-  );
-  const service = services.find((svc) => svc.spec?.ports?.some((p) => p.port === entry.port)) ?? services[0];
+  const name = serviceName(entry, app.name);
+  const service = await core.readNamespacedService({ name, namespace: app.namespace }).catch((error: unknown) => {
+    if ((error as { code?: number }).code === 404) return undefined;
+    throw error;
+  });
   if (!service) return { url: '', port: entry.port };
-  const name = service.metadata?.name ?? app.name;
   const port = service.spec?.ports?.find((p) => p.port === entry.port) ?? service.spec?.ports?.[0];
   const ingress = service.status?.loadBalancer?.ingress?.[0];
   if (service.spec?.type === 'LoadBalancer' && ingress)

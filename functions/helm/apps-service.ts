@@ -224,7 +224,7 @@ export async function changeApp(app: AppRecord, input: ChangeInput): Promise<{ a
     if (app.operation.fingerprint === fingerprint) return { app, started: false };
     throw new ConflictError(`app ${app.name} has an operation in flight (${app.operation.kind} since ${app.operation.started_at}); retry when it ends`);
   }
-  if (input.kind !== 'delete' && input.spec && input.spec !== app.spec) await checkSources({ cluster: app.cluster, project: app.project }, spec);
+  if (input.kind !== 'delete' && input.spec) await checkSources({ cluster: app.cluster, project: app.project }, spec);
   const inFlight: InFlight = { id: newId('op'), kind: input.kind, started_at: nowIso(), fingerprint };
   const fields = {
     state: TRANSITIONAL[input.kind],
