@@ -225,7 +225,12 @@ export async function publishGray(p: NamespacePath, input: ReleaseInput): Promis
         operator: input.operator,
         comment: input.comment ?? '',
       });
-      const outcome = await store.commitGrayRelease(p, ns.uid, { grayId: gray.id, previousId: gray.release?.release_id, mainSeq: ns.latest_seq }, pending.record);
+      const outcome = await store.commitGrayRelease(
+        p,
+        ns.uid,
+        { grayId: gray.id, previousId: gray.release?.release_id, mainSeq: ns.latest_seq },
+        pending.record,
+      );
       if (outcome === 'committed') {
         await headChanged(p);
         const { release_id, release_name, release_time, operator, comment, item_count, base_release_id } = pending.record;
@@ -273,7 +278,9 @@ export async function mergeGray(p: NamespacePath, input: ReleaseInput): Promise<
       if (!gray) throw new GrayNotFoundError(p.namespace);
       ended = { uid: ns.uid, grayId: gray.id };
       await applyToItems(p, ns, await store.allGrayItems(ns.uid, gray.id), input.operator);
-      return (await items.allPointers(ns.uid)).map((i): ManifestEntry => (i.value === undefined ? [i.sk, i.version, i.hash] : [i.sk, i.version, i.hash, i.value]));
+      return (await items.allPointers(ns.uid)).map((i): ManifestEntry =>
+        i.value === undefined ? [i.sk, i.version, i.hash] : [i.sk, i.version, i.hash, i.value],
+      );
     },
     'merge',
   );

@@ -55,7 +55,10 @@ export const historyPk = (uid: string) => `HIST#${uid}`;
 export const grayItemKey = (uid: string, grayId: string, key: string) => ({ pk: `GRAY#${uid}`, sk: `${grayId}#${key}` });
 export const grayItemPrefix = (grayId: string) => `${grayId}#`;
 export const grayReleaseKey = (uid: string, releaseId: string) => ({ pk: `GREL#${uid}`, sk: releaseId });
-export const overrideChunkKey = (uid: string, releaseId: string, chunk: number) => ({ pk: `MAN#${uid}#${releaseId}`, sk: `o${String(chunk).padStart(5, '0')}` });
+export const overrideChunkKey = (uid: string, releaseId: string, chunk: number) => ({
+  pk: `MAN#${uid}#${releaseId}`,
+  sk: `o${String(chunk).padStart(5, '0')}`,
+});
 
 export const seqSk = (seq: number) => String(seq).padStart(10, '0');
 

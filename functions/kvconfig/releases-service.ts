@@ -106,7 +106,12 @@ export async function commit(
 }
 
 /** The published gray release `previousId`, built again on main's new release with the same overrides, name and comment. */
-async function rebase(uid: string, grayId: string, previousId: string, base: { release_id: string; entries: readonly ManifestEntry[] }): Promise<PendingGrayRelease> {
+async function rebase(
+  uid: string,
+  grayId: string,
+  previousId: string,
+  base: { release_id: string; entries: readonly ManifestEntry[] },
+): Promise<PendingGrayRelease> {
   const previous = await getGrayRelease(uid, previousId);
   if (!previous) throw new InternalError(`gray release ${previousId} is missing`);
   return writeGrayRelease(uid, {

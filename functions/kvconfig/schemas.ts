@@ -73,10 +73,20 @@ export const IpSchema = z
 export const LabelSchema = NameSchema;
 export const ClientLabelsSchema = singleLine(z.string().max(256, 'must be at most 256 characters'));
 export const MAX_GRAY_RULES = 100;
-export const GrayRulesBodySchema = z.object({
-  ips: z.array(IpSchema).max(MAX_GRAY_RULES, `must hold at most ${MAX_GRAY_RULES} addresses`).default([]),
-  labels: z.array(LabelSchema).max(MAX_GRAY_RULES, `must hold at most ${MAX_GRAY_RULES} labels`).default([]),
-});
+/**
+ * The rules live on the namespace item, which every `configs` and `notifications` request reads:
+ * 2 KiB of them in all keep that item under the 4 KB one read unit covers.
+ */
+export const MAX_GRAY_RULES_BYTES = 2048;
+export const GrayRulesBodySchema = z
+  .object({
+    ips: z.array(IpSchema).max(MAX_GRAY_RULES, `must hold at most ${MAX_GRAY_RULES} addresses`).default([]),
+    labels: z.array(LabelSchema).max(MAX_GRAY_RULES, `must hold at most ${MAX_GRAY_RULES} labels`).default([]),
+  })
+  .refine((r) => [...r.ips, ...r.labels].reduce((sum, v) => sum + Buffer.byteLength(v, 'utf8') + 3, 0) <= MAX_GRAY_RULES_BYTES, {
+    message: `ips and labels must take at most ${MAX_GRAY_RULES_BYTES} bytes in all (3 per entry plus its text)`,
+    path: ['labels'],
+  });
 /** What `configs` and `notifications` take to pick a client's release (the reserved `ip` and `label`). */
 export const GrayClientQuery = { ip: IpSchema.optional(), label: ClientLabelsSchema.optional() };
 

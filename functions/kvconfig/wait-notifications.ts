@@ -20,7 +20,10 @@ export const WaitNotificationsQuerySchema = z.object({
 export const handler = httpHandler(
   { path: NamespacePathSchema, query: WaitNotificationsQuerySchema, response: { 200: { data: ReleaseKeySchema }, 408: { error: true } } },
   async ({ path, query, event }) => ({
-    data: await waitForChange(toNamespace(path), query.releaseKey, query.timeout, { ip: query.ip ?? event.requestContext.identity.sourceIp, label: query.label }),
+    data: await waitForChange(toNamespace(path), query.releaseKey, query.timeout, {
+      ip: query.ip ?? event.requestContext.identity.sourceIp,
+      label: query.label,
+    }),
   }),
   { streaming: true },
 );

@@ -160,6 +160,8 @@ describe('gray releases: merge and abandon', () => {
     await ok('POST', g.items, { key: 'big', value: 'x'.repeat(5000) });
     await ok('POST', g.items, { key: 'b', deleted: true });
     const gray = (await ok('POST', g.releases, { operator: 'op' })).release_id;
+    expect((await configs(p, 'ip=10.0.0.1')).body.data.items).toEqual({ a: 'gray-a', big: 'x'.repeat(5000) });
+    expect(await ok('GET', `${g.items}/big`)).toMatchObject({ key: 'big', value: 'x'.repeat(5000), deleted: false });
     const waiting = poll(p, `ip=10.0.0.1&releaseKey=${gray}`);
     await settle();
     const merged = await ok('POST', g.merge, { operator: 'bob', comment: 'canary went well' });
@@ -167,7 +169,12 @@ describe('gray releases: merge and abandon', () => {
     expect((await waiting).body.data).toEqual({ releaseKey: merged.release_id });
     for (const query of ['ip=10.0.0.1', 'ip=10.0.0.2']) {
       const reply = await configs(p, query);
-      expect(reply.body.data).toMatchObject({ releaseKey: merged.release_id, comment: 'canary went well', total: 2, items: { a: 'gray-a', big: 'x'.repeat(5000) } });
+      expect(reply.body.data).toMatchObject({
+        releaseKey: merged.release_id,
+        comment: 'canary went well',
+        total: 2,
+        items: { a: 'gray-a', big: 'x'.repeat(5000) },
+      });
     }
     const items = await ok('GET', p.items);
     expect(items.items.map((i: { key: string }) => i.key)).toEqual(['a', 'big']);
@@ -241,12 +248,17 @@ describe('gray releases: what is refused', () => {
     await expectError(await rt.call('POST', g.merge, { body: { operator: 'op' } }), 404, 'gray release not found');
     await expectError(await rt.call('DELETE', g.gray), 404, 'gray release not found');
     await expectError(await rt.call('PUT', g.gray, { body: { ips: [] } }), 404, 'gray release not found');
-    await expectError(await rt.call('POST', '/api/v1/envs/dev/apps/refused/clusters/default/namespaces/nope/gray', { body: {} }), 404, 'namespace not found: nope');
+    await expectError(
+      await rt.call('POST', '/api/v1/envs/dev/apps/refused/clusters/default/namespaces/nope/gray', { body: {} }),
+      404,
+      'namespace not found: nope',
+    );
 
     await expectError(await rt.call('POST', g.gray, { body: { ips: ['10.0.0.300'] } }), 400, 'ips');
     await expectError(await rt.call('POST', g.gray, { body: { labels: ['has space'] } }), 400, 'labels');
     await expectError(await rt.call('POST', g.gray, { body: { ips: '10.0.0.1' } }), 400, 'ips');
     await expectError(await rt.call('POST', g.gray, { body: { ips: Array.from({ length: 101 }, (_, i) => `10.0.0.${i % 250}`) } }), 400, 'ips');
+    await expectError(await rt.call('POST', g.gray, { body: { labels: Array.from({ length: 60 }, (_, i) => `label-${i}-${'x'.repeat(32)}`) } }), 400, 'bytes');
     await expectError(await rt.call('POST', g.gray, { rawBody: '{"ips":' }), 400, '');
 
     await ok('POST', g.gray, { ips: ['10.0.0.1'] });
@@ -297,7 +309,10 @@ describe('gray releases: concurrent writers', () => {
 
   it('opens one gray release of two created at once', async () => {
     const p = await createNamespace(rt, 'dev', 'twocreates');
-    const replies = await Promise.all([rt.call('POST', grayOf(p).gray, { body: { ips: ['10.0.0.1'] } }), rt.call('POST', grayOf(p).gray, { body: { labels: ['x'] } })]);
+    const replies = await Promise.all([
+      rt.call('POST', grayOf(p).gray, { body: { ips: ['10.0.0.1'] } }),
+      rt.call('POST', grayOf(p).gray, { body: { labels: ['x'] } }),
+    ]);
     expect(replies.map((r) => r.status).sort()).toEqual([200, 409]);
   });
 
@@ -326,5 +341,91 @@ describe('gray releases: concurrent writers', () => {
     expect(state.item_count).toBe(2);
     expect(list.total).toBe(2);
     expect(list.items.map((i: { key: string }) => i.key)).toEqual(['k3', 'k4']);
+  });
+});
+
+/**
+ * Writers of one process take turns (release-turns.ts); across Lambda containers the conditional
+ * commits decide. A writer in another process that read the namespace before a commit here is
+ * played by committing with that stale read: it must lose, and nothing of it may be served.
+ */
+describe('gray releases: a writer in another process', () => {
+  const pathOf = (app: string) => ({ env: 'dev', app, cluster: 'default', namespace: 'application' });
+  const stores = async () => ({
+    gray: await import('../../functions/kvconfig/store/gray.js'),
+    releases: await import('../../functions/kvconfig/store/releases.js'),
+    hierarchy: await import('../../functions/kvconfig/store/hierarchy.js'),
+    ids: await import('../../functions/kvconfig/release-id.js'),
+  });
+  const mainRecord = (ids: Awaited<ReturnType<typeof stores>>['ids'], seq: number) => ({
+    seq,
+    release_id: ids.makeReleaseId(seq, new Date()),
+    release_name: 'stale',
+    release_time: new Date().toISOString(),
+    operator: 'other-process',
+    comment: '',
+    item_count: 0,
+    chunk_count: 0,
+  });
+
+  it('makes a gray publish that missed another gray publish lose', async () => {
+    const { p, g } = await released('stale-gray');
+    const s = await stores();
+    const stale = (await s.hierarchy.getNamespace(pathOf('stale-gray')))!;
+    await ok('POST', g.items, { key: 'a', value: 'gray-a' });
+    const won = (await ok('POST', g.releases, { operator: 'op' })).release_id;
+    const record = {
+      release_id: s.ids.makeGrayReleaseId(new Date()),
+      release_name: 'stale',
+      release_time: new Date().toISOString(),
+      operator: 'other-process',
+      comment: '',
+      item_count: 0,
+      chunk_count: 0,
+      override_count: 0,
+      override_chunk_count: 0,
+      gray_id: stale.gray!.id,
+    };
+    const outcome = await s.gray.commitGrayRelease(
+      pathOf('stale-gray'),
+      stale.uid,
+      { grayId: stale.gray!.id, previousId: undefined, mainSeq: stale.latest_seq },
+      record,
+    );
+    expect(outcome).toBe('lost-race');
+    expect((await ok('GET', g.gray)).release.release_id).toBe(won);
+    expect((await configs(p, 'ip=10.0.0.1')).body.data.releaseKey).toBe(won);
+  });
+
+  it('makes a main publish that missed a gray publish lose, so no gray release stays on an older main release', async () => {
+    const { p, g, main } = await released('stale-main');
+    const s = await stores();
+    const stale = (await s.hierarchy.getNamespace(pathOf('stale-main')))!;
+    const gray = (await ok('POST', g.releases, { operator: 'op' })).release_id;
+    const outcome = await s.releases.commitRelease(pathOf('stale-main'), stale.uid, stale.latest_seq, mainRecord(s.ids, stale.latest_seq + 1), 'publish', {
+      kind: 'none',
+    });
+    expect(outcome).toBe('lost-race');
+    expect((await configs(p, 'ip=10.0.0.2')).body.data.releaseKey).toBe(main);
+    expect((await configs(p, 'ip=10.0.0.1')).body.data.releaseKey).toBe(gray);
+  });
+
+  it('makes a merge that missed a gray item set lose, and keeps the gray release open', async () => {
+    const { p, g, main } = await released('stale-merge');
+    const s = await stores();
+    const stale = (await s.hierarchy.getNamespace(pathOf('stale-merge')))!;
+    await ok('POST', g.items, { key: 'late', value: 'set after the merge read' });
+    const end = { kind: 'end' as const, grayId: stale.gray!.id, rev: stale.gray!.rev };
+    const outcome = await s.releases.commitRelease(
+      pathOf('stale-merge'),
+      stale.uid,
+      stale.latest_seq,
+      mainRecord(s.ids, stale.latest_seq + 1),
+      'gray_merge',
+      end,
+    );
+    expect(outcome).toBe('lost-race');
+    expect((await ok('GET', g.gray)).item_count).toBe(1);
+    expect((await configs(p, '')).body.data.releaseKey).toBe(main);
   });
 });

@@ -163,7 +163,9 @@ export async function setGrayItem(
         },
       };
       try {
-        await dynamo.send(new TransactWriteCommand({ TransactItems: [put, branchUpdate(p, uid, grayId, current.Item ? 0 : 1, max, now), history, ...valuePut] }));
+        await dynamo.send(
+          new TransactWriteCommand({ TransactItems: [put, branchUpdate(p, uid, grayId, current.Item ? 0 : 1, max, now), history, ...valuePut] }),
+        );
         return { kind: 'ok', item };
       } catch (error) {
         if (isTransactionConditionFailed(error, 0)) continue;
@@ -179,7 +181,14 @@ export async function setGrayItem(
 }
 
 /** Removes a gray item: gray clients get the main release's value of the key again. */
-export async function deleteGrayItem(p: NamespacePath, uid: string, grayId: string, key: string, operator: string, now: string): Promise<'deleted' | 'missing' | GrayMiss> {
+export async function deleteGrayItem(
+  p: NamespacePath,
+  uid: string,
+  grayId: string,
+  key: string,
+  operator: string,
+  now: string,
+): Promise<'deleted' | 'missing' | GrayMiss> {
   return retryConflicts(async () => {
     try {
       await dynamo.send(
@@ -257,12 +266,17 @@ export async function readOverrides(uid: string, release: GrayReleaseRecord): Pr
     {
       TableName: table(),
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
-      ExpressionAttributeValues: { ':pk': first.pk, ':first': first.sk, ':last': overrideChunkKey(uid, release.release_id, release.override_chunk_count - 1).sk },
+      ExpressionAttributeValues: {
+        ':pk': first.pk,
+        ':first': first.sk,
+        ':last': overrideChunkKey(uid, release.release_id, release.override_chunk_count - 1).sk,
+      },
       ConsistentRead: true,
     },
     (page) => void chunks.push(...(page.Items ?? [])),
   );
-  if (chunks.length !== release.override_chunk_count) throw new Error(`overrides of ${release.release_id}: ${chunks.length} of ${release.override_chunk_count} chunks`);
+  if (chunks.length !== release.override_chunk_count)
+    throw new Error(`overrides of ${release.release_id}: ${chunks.length} of ${release.override_chunk_count} chunks`);
   return chunks.flatMap((chunk) => OverrideEntrySchema.array().parse(chunk.entries));
 }
 
@@ -310,7 +324,12 @@ export async function commitGrayRelease(
               Key: namespaceKey(p),
               UpdateExpression: 'SET #g.#rel = :head ADD history_count :one',
               ConditionExpression: `uid = :uid AND #g.#gid = :gid AND latest_seq = :seq AND ${expected.previousId ? '#g.#rel.#rid = :previous' : 'attribute_not_exists(#g.#rel)'}`,
-              ExpressionAttributeNames: { '#g': NAMES['#g'], '#gid': NAMES['#gid'], '#rel': NAMES['#rel'], ...(expected.previousId ? { '#rid': NAMES['#rid'] } : {}) },
+              ExpressionAttributeNames: {
+                '#g': NAMES['#g'],
+                '#gid': NAMES['#gid'],
+                '#rel': NAMES['#rel'],
+                ...(expected.previousId ? { '#rid': NAMES['#rid'] } : {}),
+              },
               ExpressionAttributeValues: {
                 ':head': grayHeadOf(record),
                 ':one': 1,

@@ -46,9 +46,7 @@ export type CommitOutcome = 'committed' | 'lost-race' | 'no-namespace';
  * - `end`: a merge — the branch `grayId`, its items still at revision `rev`, is removed.
  */
 export type GrayCommit =
-  | { kind: 'none' }
-  | { kind: 'rebase'; grayId: string; previousId: string; record: GrayReleaseRecord }
-  | { kind: 'end'; grayId: string; rev: number };
+  { kind: 'none' } | { kind: 'rebase'; grayId: string; previousId: string; record: GrayReleaseRecord } | { kind: 'end'; grayId: string; rev: number };
 
 /** The namespace update's gray part: expression pieces and their names and values. */
 function grayPart(gray: GrayCommit): { set: string; remove: string; condition: string; names: Record<string, string>; values: Record<string, unknown> } {
