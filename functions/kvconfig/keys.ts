@@ -17,6 +17,8 @@
  *   gray item      pk = GRAY#<uid>                      sk = <gray id>#<key>    version, hash, deleted, times, value if ≤ 1 KiB
  *   gray release   pk = GREL#<uid>                      sk = <gray release id>  name, time, operator, comment, counts, base
  *   gray overrides pk = MAN#<uid>#<gray release id>     sk = o<chunk, 5 digits> entries [key, version, hash, value?] or [key] × ≤ 100
+ *   push connection pk = PUSH#<connection id>            sk = CONN               user_id, token_hash, ip, namespaces, expires_at
+ *   push subscriber pk = PUSHSUB#<env>#<app>#<cluster>#<namespace>  sk = <connection id>  ip, label, expires_at
  *
  * A manifest is keyed by release id, not sequence, so two publishes racing for the same sequence
  * number never write into each other's chunks; the loser deletes its own.
@@ -25,6 +27,11 @@
  * was built from sit beside them (sort keys `o…`, after the numbered chunks), so a new main release
  * can re-base it. Gray items of a branch share a sort-key prefix (the branch id, fixed length), so
  * a branch's items are one Query and a new branch never sees an abandoned one's.
+ *
+ * Push (functions/kvconfig/push-*.ts): a connection item per WebSocket connection, and one subscriber
+ * item per (namespace, connection), so the fan-out of a namespace's change is one Query of its
+ * subscriber partition. Both expire (`expires_at`, the table's TTL) shortly after API Gateway's
+ * two-hour connection limit, whatever happened to the connection.
  *
  * Access patterns: every list is one Query on a partition in sort-key order; `configs` reads the
  * namespace item (head), the manifest chunks that cover the page (one Query), and only the page's
@@ -59,6 +66,15 @@ export const overrideChunkKey = (uid: string, releaseId: string, chunk: number) 
   pk: `MAN#${uid}#${releaseId}`,
   sk: `o${String(chunk).padStart(5, '0')}`,
 });
+export const connectionKey = (connectionId: string) => ({ pk: `PUSH#${connectionId}`, sk: 'CONN' });
+export const subscriberPk = (p: NamespacePath) => `PUSHSUB#${p.env}#${p.app}#${p.cluster}#${p.namespace}`;
+
+/** The namespace a namespace item's key names (the item itself does not repeat its env). */
+export function namespaceOfKey(key: { pk: string; sk: string }): NamespacePath | undefined {
+  const [kind, env, app, cluster, ...rest] = key.pk.split('#');
+  if (kind !== 'CLUSTER' || !env || !app || !cluster || rest.length > 0 || !key.sk.startsWith('NS#')) return undefined;
+  return { env, app, cluster, namespace: key.sk.slice(3) };
+}
 
 export const seqSk = (seq: number) => String(seq).padStart(10, '0');
 
