@@ -211,7 +211,7 @@ type ReleaseInput = { operator: string; release_name?: string | undefined; comme
  * matching clients are served from now on. Takes its turn with the namespace's other releases.
  */
 export async function publishGray(p: NamespacePath, input: ReleaseInput): Promise<GrayReleaseView & { env: string; namespace_name: string }> {
-  return inTurn(
+  const published = await inTurn(
     turnKeyOf(p),
     async (): Promise<Attempt<GrayReleaseView & { env: string; namespace_name: string }>> => {
       const { ns, gray } = await requireGray(p);
@@ -232,7 +232,6 @@ export async function publishGray(p: NamespacePath, input: ReleaseInput): Promis
         pending.record,
       );
       if (outcome === 'committed') {
-        await headChanged(p);
         const { release_id, release_name, release_time, operator, comment, item_count, base_release_id } = pending.record;
         return {
           committed: {
@@ -255,6 +254,8 @@ export async function publishGray(p: NamespacePath, input: ReleaseInput): Promis
     },
     { what: p.namespace },
   );
+  await headChanged(p);
+  return published;
 }
 
 /**

@@ -64,7 +64,7 @@ export async function commit(
   entriesOf: (ns: NamespaceRecord) => Promise<ManifestEntry[]>,
   mode: GrayMode = 'rebase',
 ): Promise<ReleaseView> {
-  return inTurn(
+  const committed = await inTurn(
     turnKeyOf(p),
     async (): Promise<Attempt<ReleaseView>> => {
       const ns = await requireNamespace(p);
@@ -93,16 +93,16 @@ export async function commit(
         gray = { kind: 'rebase', grayId: ns.gray.id, previousId: ns.gray.release.release_id, record: rebased.record };
       }
       const outcome = await releases.commitRelease(p, ns.uid, ns.latest_seq, record, action, gray);
-      if (outcome === 'committed') {
-        await headChanged(p);
-        return { committed: view(p, record) };
-      }
+      if (outcome === 'committed') return { committed: view(p, record) };
       await Promise.all([releases.deleteManifest(ns.uid, releaseId, chunkCount), rebased?.discard()]);
       if (outcome === 'no-namespace') throw new ConfigNotFoundError('namespace', p.namespace);
       return 'lost';
     },
     { what: p.namespace },
   );
+  // After the turn: the next writer need not wait for this process's waiters to be told.
+  await headChanged(p);
+  return committed;
 }
 
 /** The published gray release `previousId`, built again on main's new release with the same overrides, name and comment. */
@@ -112,7 +112,7 @@ async function rebase(
   previousId: string,
   base: { release_id: string; entries: readonly ManifestEntry[] },
 ): Promise<PendingGrayRelease> {
-  const previous = await getGrayRelease(uid, previousId);
+  const previous = await getGrayRelease(uid, previousId, true);
   if (!previous) throw new InternalError(`gray release ${previousId} is missing`);
   return writeGrayRelease(uid, {
     grayId,

@@ -280,8 +280,9 @@ export async function readOverrides(uid: string, release: GrayReleaseRecord): Pr
   return chunks.flatMap((chunk) => OverrideEntrySchema.array().parse(chunk.entries));
 }
 
-export async function getGrayRelease(uid: string, releaseId: string): Promise<GrayReleaseRecord | undefined> {
-  const { Item } = await dynamo.send(new GetCommand({ TableName: table(), Key: grayReleaseKey(uid, releaseId) }));
+/** A gray release by id; `consistent` when it may have committed a moment ago and must be found (re-basing). */
+export async function getGrayRelease(uid: string, releaseId: string, consistent = false): Promise<GrayReleaseRecord | undefined> {
+  const { Item } = await dynamo.send(new GetCommand({ TableName: table(), Key: grayReleaseKey(uid, releaseId), ConsistentRead: consistent }));
   return Item ? GrayReleaseRecordSchema.parse(Item) : undefined;
 }
 
