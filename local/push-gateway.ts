@@ -41,6 +41,7 @@ export function createPushGateway(options: PushGatewayOptions = {}) {
   const maxMs = (options.maxSeconds ?? 7200) * 1000;
   const server = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   const connections = new Map<string, Connection>();
+  let closing = false;
   const modules = new Map<string, Promise<RouteHandler>>();
   const routes = new Map<string, string | undefined>(PUSH_API.routes.map((r) => [r.routeKey, r.entry]));
 
@@ -157,6 +158,8 @@ export function createPushGateway(options: PushGatewayOptions = {}) {
         clearTimeout(connection.idle);
         clearTimeout(connection.max);
         connections.delete(connectionId);
+        // The runtime is stopping: its store may already be gone, and TTL removes the items.
+        if (closing) return;
         void invoke('$disconnect', {
           requestContext: { ...context(connectionId, '$disconnect', 'DISCONNECT', connection) },
           headers: null,
@@ -217,6 +220,7 @@ export function createPushGateway(options: PushGatewayOptions = {}) {
     /** Open connections right now (tests and the benchmark). */
     connectionCount: () => connections.size,
     close: () => {
+      closing = true;
       for (const connection of connections.values()) connection.socket.terminate();
       server.close();
     },

@@ -53,8 +53,13 @@ export async function startStreamReader(options: StreamReaderOptions): Promise<{
         continue;
       }
       const type = first ? 'LATEST' : 'TRIM_HORIZON';
-      const { ShardIterator } = await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: id, ShardIteratorType: type }));
-      shards.set(id, readShard(id, ShardIterator));
+      // Claimed before the first await: a rediscovery running meanwhile must not start a second reader.
+      shards.set(
+        id,
+        streams
+          .send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: id, ShardIteratorType: type }))
+          .then(({ ShardIterator }) => readShard(id, ShardIterator)),
+      );
     }
     first = false;
   }
@@ -116,7 +121,14 @@ export async function startStreamReader(options: StreamReaderOptions): Promise<{
   }
 
   await discover();
-  const rediscovery = setInterval(() => void discover().catch((error: unknown) => options.onError?.(error)), 1000);
+  let discovering = false;
+  const rediscovery = setInterval(() => {
+    if (discovering) return;
+    discovering = true;
+    void discover()
+      .catch((error: unknown) => options.onError?.(error))
+      .finally(() => (discovering = false));
+  }, 1000);
   return {
     close: async () => {
       closed = true;

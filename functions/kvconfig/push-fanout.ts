@@ -17,6 +17,14 @@ const image = (raw: Record<string, unknown> | undefined): NamespaceRecord | unde
 };
 
 /**
+ * What decides which release each client is served: the main release, the gray release and its
+ * rules. Item writes and gray item edits change the namespace item too, but nobody's served key.
+ */
+function servingState(ns: NamespaceRecord): string {
+  return JSON.stringify([ns.uid, ns.latest_release_id, ns.gray?.release?.release_id, ns.gray?.ips, ns.gray?.labels]);
+}
+
+/**
  * The push fan-out, driven by the config table's stream (NEW_AND_OLD_IMAGES): for every namespace
  * whose head changed in the batch, its subscribers are told the release they are now served. Several
  * records of one namespace in a batch collapse into one fan-out from the first old image to the last
@@ -40,7 +48,7 @@ export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>()
     }
     const failures: DynamoDBBatchResponse['batchItemFailures'] = [];
     for (const change of changes.values()) {
-      if (change.before && change.before.latest_release_id === change.after.latest_release_id && change.before.uid === change.after.uid) continue;
+      if (change.before && servingState(change.before) === servingState(change.after)) continue;
       try {
         const told = await fanOut(change.path, change.before, change.after);
         logger.info('push fan-out', { namespace: change.path, releaseKey: change.after.latest_release_id, ...told });

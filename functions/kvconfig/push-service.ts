@@ -5,6 +5,7 @@ import { logger } from '#shared/observability.js';
 import { NameSchema } from '#shared/validation.js';
 import { namespaceKey } from './keys.js';
 import type { NamespacePath } from './keys.js';
+import { servedHead } from './gray.js';
 import { closeConnection, postMessage } from './push-connections.js';
 import { NamespaceRecordSchema } from './store/records.js';
 import type { NamespaceRecord } from './store/records.js';
@@ -59,9 +60,9 @@ type NamespaceRef = z.infer<typeof NamespaceRefSchema>;
 const toPath = (n: NamespaceRef): NamespacePath => ({ env: n.env, app: n.appId, cluster: n.clusterName, namespace: n.namespaceName });
 const toRef = (p: NamespacePath) => ({ env: p.env, appId: p.app, clusterName: p.cluster, namespaceName: p.namespace });
 
-/** What a client is served of a namespace: the release key it should hold. */
-export function servedReleaseKey(ns: NamespaceRecord, _client: { ip: string; label: string | undefined }): string | undefined {
-  return ns.latest_release_id;
+/** What a client is served of a namespace: the release key it should hold (gray when it matches the gray rules). */
+export function servedReleaseKey(ns: NamespaceRecord, client: { ip: string; label: string | undefined }): string | undefined {
+  return servedHead(ns, client)?.release_id;
 }
 
 export type ErrorMessage = { type: 'error'; code: number; message: string };
