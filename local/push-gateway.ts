@@ -6,7 +6,8 @@ import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
-import { PUSH_API } from '../functions/kvconfig/push-routes.js';
+import { LOCAL_CONNECTIONS, PUSH_API } from '../functions/kvconfig/push-routes.js';
+import type { LocalConnections } from '../functions/kvconfig/push-routes.js';
 import type { WebSocketEvent, WebSocketResult } from '../functions/shared/websocket.js';
 import type { ProxyResult } from '../functions/shared/families.js';
 import type { LocalEndpoint } from './gateway.js';
@@ -16,7 +17,12 @@ type RouteHandler = (event: WebSocketEvent, context: Context) => Promise<WebSock
 
 /** API Gateway's WebSocket quotas: a message of at most 128 KB, 10 minutes idle, 2 hours in all. */
 const MAX_MESSAGE_BYTES = 128 * 1024;
-export type PushGatewayOptions = Readonly<{ idleSeconds?: number; maxSeconds?: number }>;
+export type PushGatewayOptions = Readonly<{
+  idleSeconds?: number;
+  maxSeconds?: number;
+  /** How the functions reach the connections: in-process (default) or the SDK over HTTP. */
+  transport?: 'local' | 'sdk';
+}>;
 
 type Connection = {
   socket: WebSocket;
@@ -176,6 +182,19 @@ export function createPushGateway(options: PushGatewayOptions = {}) {
     headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'GoneException' },
     body: JSON.stringify({ message: `connection ${id} is gone` }),
   });
+
+  /** The management API's two operations, in-process (`PUSH_TRANSPORT=local`). */
+  const local: LocalConnections = {
+    post: (id, data) => {
+      const connection = connections.get(id);
+      if (!connection || connection.socket.readyState !== connection.socket.OPEN) return 'gone';
+      connection.socket.send(data);
+      touch(connection);
+      return 'sent';
+    },
+    close: (id) => connections.get(id)?.socket.close(1000, 'closed by the server'),
+  };
+  (globalThis as Record<symbol, LocalConnections>)[LOCAL_CONNECTIONS] = local;
 
   /** The management API (`@connections`), as API Gateway serves it for the stage. */
   const endpoint: LocalEndpoint = async ({ method, path, body }): Promise<ProxyResult | undefined> => {

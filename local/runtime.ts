@@ -240,8 +240,10 @@ async function bringUp(
   });
   started.runner = workflows.runner;
   process.env.SFN_ENDPOINT = `${url}/local/sfn`;
-  // The push functions post to connections through the local gateway's management API.
+  // The push functions post to connections through the local gateway: in-process by default, or
+  // through the SDK and the gateway's HTTP management API (`push.transport: 'sdk'`).
   process.env.PUSH_ENDPOINT = `${url}/local/ws`;
+  process.env.PUSH_TRANSPORT = options.push?.transport ?? 'local';
   process.env.STATE_MACHINES = JSON.stringify(workflows.stateMachines);
   const { consumedCapacity } = await import('../functions/shared/dynamo.js');
   const { bearerToken, callerForToken } = await import('../functions/shared/auth.js');

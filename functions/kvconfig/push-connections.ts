@@ -2,6 +2,8 @@ import { Agent } from 'node:https';
 import { Agent as HttpAgent } from 'node:http';
 import { ApiGatewayManagementApiClient, DeleteConnectionCommand, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { config } from '#shared/config.js';
+import { LOCAL_CONNECTIONS } from './push-routes.js';
+import type { LocalConnections } from './push-routes.js';
 
 /**
  * API Gateway's management API for the WebSocket stage (`POST /@connections/{id}`), through the real
@@ -29,8 +31,17 @@ function managementClient(): ApiGatewayManagementApiClient {
 
 const encoder = new TextEncoder();
 
+function localConnections(): LocalConnections | undefined {
+  if (config.pushTransport !== 'local') return undefined;
+  const local = (globalThis as Record<symbol, LocalConnections | undefined>)[LOCAL_CONNECTIONS];
+  if (!local) throw new Error('PUSH_TRANSPORT=local, but no local push gateway is installed in this process');
+  return local;
+}
+
 /** Sends one JSON message to a connection; `gone` when the connection no longer exists (410). */
 export async function postMessage(connectionId: string, message: unknown): Promise<'sent' | 'gone'> {
+  const local = localConnections();
+  if (local) return local.post(connectionId, JSON.stringify(message));
   try {
     await managementClient().send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: encoder.encode(JSON.stringify(message)) }));
     return 'sent';
@@ -42,6 +53,8 @@ export async function postMessage(connectionId: string, message: unknown): Promi
 
 /** Closes a connection from the server side (a revoked token); a connection already gone is fine. */
 export async function closeConnection(connectionId: string): Promise<void> {
+  const local = localConnections();
+  if (local) return local.close(connectionId);
   try {
     await managementClient().send(new DeleteConnectionCommand({ ConnectionId: connectionId }));
   } catch (error) {

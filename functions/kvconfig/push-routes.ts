@@ -38,3 +38,13 @@ export const PUSH_API = {
     batchSize: 100,
   },
 } as const;
+
+/**
+ * The local runtime's stand-in for the management API, installed by local/push-gateway.ts when the
+ * runtime runs with `PUSH_TRANSPORT=local` (its default): the same two operations, handed to the
+ * local gateway in-process. The SDK spends about a millisecond of CPU per call, which in Lambda
+ * overlaps the network round trip but on one local core would be most of a 1,000-subscriber
+ * fan-out; the SDK path itself is exercised locally with `PUSH_TRANSPORT=sdk` (the push tests run both).
+ */
+export type LocalConnections = Readonly<{ post: (connectionId: string, data: string) => 'sent' | 'gone'; close: (connectionId: string) => void }>;
+export const LOCAL_CONNECTIONS = Symbol.for('control-plane.local-push-connections');

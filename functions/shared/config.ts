@@ -25,6 +25,8 @@ const ConfigSchema = z.object({
    * endpoint (`https://<api>.execute-api.<region>.amazonaws.com/<stage>`), or the local gateway's `/local/ws`.
    */
   PUSH_ENDPOINT: z.string().url().optional(),
+  /** `sdk`: the management API through the SDK (AWS, and locally over HTTP); `local`: the local gateway in-process. */
+  PUSH_TRANSPORT: z.enum(['sdk', 'local']).default('sdk'),
   /** JSON object: workflow name → state machine ARN (CDK) or local name. */
   STATE_MACHINES: z.string().default('{}'),
   HELM_BINARY: z.string().default('/opt/helm/helm'),
@@ -77,6 +79,7 @@ export type Config = Readonly<{
   dynamodbEndpoint: string | undefined;
   sfnEndpoint: string | undefined;
   pushEndpoint: string | undefined;
+  pushTransport: 'sdk' | 'local';
   localSfnCredentials: Readonly<{ accessKeyId: string; secretAccessKey: string }>;
   stateMachines: Readonly<Record<string, string>>;
   helmBinary: string;
@@ -113,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     dynamodbEndpoint: e.DYNAMODB_ENDPOINT,
     sfnEndpoint: e.SFN_ENDPOINT,
     pushEndpoint: e.PUSH_ENDPOINT,
+    pushTransport: e.PUSH_TRANSPORT,
     localSfnCredentials: { accessKeyId: e.LOCAL_SFN_ACCESS_KEY_ID, secretAccessKey: e.LOCAL_SFN_SECRET_ACCESS_KEY },
     stateMachines: machines,
     helmBinary: e.HELM_BINARY,
