@@ -8,7 +8,7 @@ const focusAndSkip = ['it', 'test', 'describe'].flatMap((object) =>
 );
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', '.data/', 'coverage/', '**/*.js', '!eslint.config.js'] },
+  { ignores: ['node_modules/', 'cdk.out/', '.data/', 'coverage/', 'client/dist/', '**/*.js', '!eslint.config.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
