@@ -245,8 +245,7 @@ export class ConfigClient {
 
   #emit(event: ConfigChangeEvent): void {
     for (const listener of this.#changeListeners) {
-      const failed = (error: unknown) =>
-        this.#reportError(new Error(`a change listener failed on ${event.namespace} ${event.releaseKey}`, { cause: error }));
+      const failed = (error: unknown) => this.#reportError(new Error(`a change listener failed on ${event.namespace} ${event.releaseKey}`, { cause: error }));
       try {
         const result = listener(event);
         if (result instanceof Promise) result.catch(failed);

@@ -80,7 +80,10 @@ export function parseServerMessage(data: unknown): ServerMessage | undefined {
 }
 
 /** The `subscribe` messages for `namespaces`, at most SUBSCRIBE_BATCH namespaces each. */
-export function subscribeMessages(namespaces: (PushNamespace & { releaseKey: string })[], gray: { ip?: string | undefined; label?: string | undefined }): string[] {
+export function subscribeMessages(
+  namespaces: (PushNamespace & { releaseKey: string })[],
+  gray: { ip?: string | undefined; label?: string | undefined },
+): string[] {
   const messages: string[] = [];
   for (let start = 0; start < namespaces.length; start += SUBSCRIBE_BATCH) {
     messages.push(

@@ -28,7 +28,10 @@ const CLOSE_GRACE_MS = 2000;
 export function runPushSession(options: ResolvedOptions, hooks: PushSessionHooks, signal: AbortSignal): Promise<PushSessionResult> {
   const WebSocketClass = options.WebSocket;
   if (!WebSocketClass) {
-    return Promise.resolve({ subscribed: false, error: new ConfigUnreachableError('push: no WebSocket class (Node 22+ has a global one; or pass options.WebSocket)') });
+    return Promise.resolve({
+      subscribed: false,
+      error: new ConfigUnreachableError('push: no WebSocket class (Node 22+ has a global one; or pass options.WebSocket)'),
+    });
   }
   if (signal.aborted) return Promise.resolve({ subscribed: false, error: undefined });
   const ours = new Set(options.namespaces);
