@@ -222,18 +222,14 @@ export class ConfigClient {
     }
   }
 
-  /** Holds `snapshot` for `name`, tells listeners what changed, and writes the cache (server snapshots). */
+  /**
+   * Holds `snapshot` for `name` and tells listeners what changed. A server snapshot of another release
+   * is written to the cache first, so a release the application has seen is on disk.
+   */
   async #apply(name: string, snapshot: NamespaceSnapshot, source: SnapshotSource): Promise<void> {
     const slot = this.#slots.get(name);
     if (!slot) return;
     const previous = slot.state;
-    slot.state = { releaseKey: snapshot.releaseKey, items: snapshot.items, source };
-    if (previous) {
-      const changes = diffItems(previous.items, snapshot.items);
-      if (Object.keys(changes).length > 0) {
-        this.#emit({ namespace: name, releaseKey: snapshot.releaseKey, previousReleaseKey: previous.releaseKey, changes });
-      }
-    }
     if (source === 'server' && this.#options.cacheDir && previous?.releaseKey !== snapshot.releaseKey) {
       try {
         await writeCache(this.#options.cacheDir, this.#coordinates(name), snapshot);
@@ -241,6 +237,10 @@ export class ConfigClient {
         this.#reportError(new Error(`could not write the cache of ${name} in ${this.#options.cacheDir}`, { cause: error }));
       }
     }
+    slot.state = { releaseKey: snapshot.releaseKey, items: snapshot.items, source };
+    if (!previous) return;
+    const changes = diffItems(previous.items, snapshot.items);
+    if (Object.keys(changes).length > 0) this.#emit({ namespace: name, releaseKey: snapshot.releaseKey, previousReleaseKey: previous.releaseKey, changes });
   }
 
   #emit(event: ConfigChangeEvent): void {
