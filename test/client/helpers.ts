@@ -1,8 +1,10 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import type { AddressInfo, Socket } from 'node:net';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ConfigClientOptions } from '../../client/src/index.js';
 import type { TestRuntime } from '../helpers/runtime.js';
 import { createNamespace } from '../kvconfig/helpers.js';
@@ -133,4 +135,40 @@ export async function startProxy(targetUrl: string): Promise<TcpProxy> {
       return new Promise((done) => server.close(() => done()));
     },
   };
+}
+
+/**
+ * Runs close-probe.ts in a child process: a client started, watching by `transport`, then closed.
+ * Resolves with the child's exit code and output, or with `exited: false` when the process is still
+ * alive after `timeoutMs` (something close() left open keeps it running); the child is killed then.
+ */
+export function runCloseProbe(
+  settings: { baseUrl: string; token: string; app: string; push: boolean; pushUrl?: string; transport: 'poll' | 'push' },
+  timeoutMs = 30_000,
+): Promise<{ exited: boolean; code: number | null; output: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('close-probe.ts', import.meta.url))], {
+    env: {
+      ...process.env,
+      PROBE_BASE_URL: settings.baseUrl,
+      PROBE_TOKEN: settings.token,
+      PROBE_APP: settings.app,
+      PROBE_PUSH: String(settings.push),
+      PROBE_PUSH_URL: settings.pushUrl ?? '',
+      PROBE_TRANSPORT: settings.transport,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return new Promise((done) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      done({ exited: false, code: null, output });
+    }, timeoutMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      done({ exited: true, code, output });
+    });
+  });
 }

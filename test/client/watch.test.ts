@@ -1,0 +1,147 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ConfigChangeEvent } from '../../client/src/index.js';
+import { ConfigClient } from '../../client/src/index.js';
+import type { TestRuntime } from '../helpers/runtime.js';
+import { startTestRuntime } from '../helpers/runtime.js';
+import type { TcpProxy } from './helpers.js';
+import { clientOptions, configClientToken, deleteItem, publish, publishNamespace, runCloseProbe, setItems, startProxy, until } from './helpers.js';
+
+let rt: TestRuntime;
+let token: string;
+let proxy: TcpProxy;
+const clients: ConfigClient[] = [];
+
+/** A started client whose change events are collected; closed after the test. */
+async function watching(options: ConstructorParameters<typeof ConfigClient>[0]) {
+  const client = new ConfigClient(options);
+  clients.push(client);
+  const events: ConfigChangeEvent[] = [];
+  const errors: Error[] = [];
+  client.onChange((event) => void events.push(event));
+  client.onError((error) => errors.push(error));
+  await client.start();
+  return { client, events, errors };
+}
+
+beforeAll(async () => {
+  rt = await startTestRuntime();
+  token = await configClientToken(rt, 'watch-client');
+  proxy = await startProxy(rt.url);
+});
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+  proxy.restore();
+});
+afterAll(async () => {
+  await proxy?.close();
+  await rt?.close();
+});
+
+describe('ConfigClient watch by long poll', () => {
+  it('tells listeners the added, updated and deleted keys after a publish, and then a rollback', async () => {
+    const { p, releaseKey: first } = await publishNamespace(rt, 'pro', 'listened', 'application', { a: '1', b: '2', c: '3' });
+    const { client, events } = await watching(clientOptions(rt.url, token, { env: 'pro', appId: 'listened', push: false }));
+    expect(client.transport).toBe('poll');
+
+    await setItems(rt, p, { a: '10', d: '4' });
+    await deleteItem(rt, p, 'b');
+    const second = await publish(rt, p);
+    await until('the publish to reach the listener', () => events.length === 1);
+    expect(events[0]).toEqual({
+      namespace: 'application',
+      releaseKey: second,
+      previousReleaseKey: first,
+      changes: {
+        a: { old: '1', new: '10', type: 'updated' },
+        d: { old: undefined, new: '4', type: 'added' },
+        b: { old: '2', new: undefined, type: 'deleted' },
+      },
+    });
+    expect(client.namespace('application').getAll()).toEqual({ a: '10', c: '3', d: '4' });
+
+    const rollback = await rt.call('POST', `${p.releases}/${first}/rollback`, { body: { operator: 'client-test' } });
+    const rolledBack = rollback.body.data.release_id as string;
+    await until('the rollback to reach the listener', () => events.length === 2);
+    expect(events[1]).toEqual({
+      namespace: 'application',
+      releaseKey: rolledBack,
+      previousReleaseKey: second,
+      changes: {
+        a: { old: '10', new: '1', type: 'updated' },
+        b: { old: undefined, new: '2', type: 'added' },
+        d: { old: '4', new: undefined, type: 'deleted' },
+      },
+    });
+    expect(client.namespace('application').releaseKey).toBe(rolledBack);
+  });
+
+  it('takes a release with the same items without an event', async () => {
+    const { p } = await publishNamespace(rt, 'pro', 'same', 'application', { a: '1' });
+    const { client, events } = await watching(clientOptions(rt.url, token, { env: 'pro', appId: 'same', push: false }));
+    const again = await publish(rt, p);
+    await until('the new release key', () => client.namespace('application').releaseKey === again);
+    expect(events).toEqual([]);
+  });
+
+  it('watches several namespaces and names the one that changed', async () => {
+    await publishNamespace(rt, 'pro', 'multi', 'application', { a: '1' });
+    const { p: db } = await publishNamespace(rt, 'pro', 'multi', 'database', { url: 'old' });
+    const { events } = await watching(clientOptions(rt.url, token, { env: 'pro', appId: 'multi', namespaces: ['application', 'database'], push: false }));
+    await setItems(rt, db, { url: 'new' });
+    const key = await publish(rt, db);
+    await until('the change of database', () => events.length === 1);
+    expect(events[0]).toMatchObject({ namespace: 'database', releaseKey: key, changes: { url: { old: 'old', new: 'new', type: 'updated' } } });
+  });
+
+  it('keeps retrying while the server is away and catches up when it comes back', async () => {
+    const { p, releaseKey: first } = await publishNamespace(rt, 'pro', 'away', 'application', { state: 'before' });
+    const { client, events, errors } = await watching(clientOptions(proxy.url, token, { env: 'pro', appId: 'away', push: false }));
+    expect(client.transport).toBe('poll');
+
+    proxy.cut();
+    // The poll in flight was cut and the client has come back at least twice since, to a closed door.
+    await until('the client to retry while the server is away', () => proxy.refused >= 2);
+    expect(errors.some((e) => e.name === 'ConfigUnreachableError')).toBe(true);
+    await setItems(rt, p, { state: 'after' });
+    const second = await publish(rt, p);
+    expect(client.namespace('application').getString('state')).toBe('before');
+
+    proxy.restore();
+    await until('the release published while away', () => events.length === 1);
+    expect(events[0]).toEqual({
+      namespace: 'application',
+      releaseKey: second,
+      previousReleaseKey: first,
+      changes: { state: { old: 'before', new: 'after', type: 'updated' } },
+    });
+    expect(client.namespace('application').getString('state')).toBe('after');
+  });
+
+  it('watches with the default settings (push, falling back to the long poll when there is no push route)', async () => {
+    const { p } = await publishNamespace(rt, 'pro', 'defaults', 'application', { a: '1' });
+    const { client, events } = await watching({ baseUrl: rt.url, token, env: 'pro', appId: 'defaults' });
+    await until('the client to watch', () => client.transport === 'push' || client.transport === 'poll');
+    await setItems(rt, p, { a: '2' });
+    const key = await publish(rt, p);
+    await until('the change', () => events.length === 1);
+    expect(events[0]).toMatchObject({ releaseKey: key, changes: { a: { old: '1', new: '2', type: 'updated' } } });
+  });
+});
+
+describe('ConfigClient close', () => {
+  it('leaves nothing running: a process whose client was closed while long polling exits by itself', async () => {
+    await publishNamespace(rt, 'pro', 'closing', 'application', { a: '1' });
+    const run = await runCloseProbe({ baseUrl: rt.url, token, app: 'closing', push: false, transport: 'poll' });
+    expect(run, run.output).toMatchObject({ exited: true, code: 0 });
+    expect(run.output).toContain('closed closed');
+  });
+
+  it('stops watching at close, in process too', async () => {
+    await publishNamespace(rt, 'pro', 'closing2', 'application', { a: '1' });
+    const { client } = await watching(clientOptions(rt.url, token, { env: 'pro', appId: 'closing2', push: false }));
+    await client.close();
+    expect(client.transport).toBe('closed');
+    await client.close();
+    expect(client.namespace('application').getString('a')).toBe('1');
+  });
+});
