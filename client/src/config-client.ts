@@ -16,12 +16,6 @@ import { Watcher } from './watcher.js';
 export type ChangeListener = (event: ConfigChangeEvent) => void | Promise<void>;
 export type ErrorListener = (error: Error) => void;
 
-/**
- * A load told by the server can find the old release still served for a moment (a read from a
- * replica behind the write). Try this many times before waiting for the next notification.
- */
-const STALE_ANSWER_RETRIES = 3;
-
 /** Per namespace: what it holds, and the load in progress. */
 type Slot = {
   state: NamespaceState | undefined;
@@ -151,7 +145,7 @@ export class ConfigClient {
   }
 
   async #initialLoad(name: string): Promise<void> {
-    let snapshot: NamespaceSnapshot;
+    let snapshot: NamespaceSnapshot | undefined;
     try {
       snapshot = await this.#api.fetchNamespace(name, this.#closing.signal);
     } catch (error) {
@@ -167,7 +161,7 @@ export class ConfigClient {
       await this.#apply(name, cached, 'cache');
       return;
     }
-    await this.#apply(name, snapshot, 'server');
+    if (snapshot) await this.#apply(name, snapshot, 'server');
   }
 
   /**
@@ -188,7 +182,8 @@ export class ConfigClient {
         do {
           slot.again = false;
           await this.#loadWithRetry(name, slot);
-        } while (slot.again && !this.#closing.signal.aborted);
+          // Told during the load: load again only for a key the load did not reach.
+        } while (slot.again && slot.wanted !== undefined && slot.wanted !== slot.state?.releaseKey && !this.#closing.signal.aborted);
       } finally {
         slot.loading = undefined;
       }
@@ -200,19 +195,14 @@ export class ConfigClient {
   async #loadWithRetry(name: string, slot: Slot): Promise<void> {
     const signal = this.#closing.signal;
     let failures = 0;
-    let staleAnswers = 0;
     while (!signal.aborted) {
       try {
-        const snapshot = await this.#api.fetchNamespace(name, signal);
-        const held = slot.state?.releaseKey;
-        const wanted = slot.wanted;
-        if (wanted !== undefined && wanted !== held && snapshot.releaseKey === held && staleAnswers < STALE_ANSWER_RETRIES) {
-          staleAnswers += 1;
-          failures += 1;
-        } else {
-          await this.#apply(name, snapshot, 'server');
-          return;
-        }
+        const held = slot.state;
+        const snapshot = await this.#api.fetchNamespace(name, signal, held?.releaseKey);
+        // Page 1 names the release held: nothing to load (a cached copy is now known to be current).
+        if (snapshot) await this.#apply(name, snapshot, 'server');
+        else if (held && slot.state === held) slot.state = { ...held, source: 'server' };
+        return;
       } catch (error) {
         if (signal.aborted) return;
         failures += 1;

@@ -101,11 +101,13 @@ export class ConfigHttpApi {
    * Every item of the namespace's latest release: pages 1…n of `configs`. Each page is a slice of the
    * release its `releaseKey` names; when a later page names another release than page 1, a publish
    * happened in between and the load starts again from page 1, so the result is never a mix of two
-   * releases.
+   * releases. Returns undefined after page 1 when it names `heldKey`: a release never changes, so the
+   * items held are the latest.
    */
-  async fetchNamespace(namespace: string, signal: AbortSignal): Promise<NamespaceSnapshot & { restarts: number }> {
+  async fetchNamespace(namespace: string, signal: AbortSignal, heldKey?: string): Promise<(NamespaceSnapshot & { restarts: number }) | undefined> {
     for (let restarts = 0; ; restarts++) {
       const first = await this.#page(namespace, 1, signal);
+      if (heldKey !== undefined && first.releaseKey === heldKey) return undefined;
       const items = new Map(first.items);
       const pages = Math.ceil(first.total / this.#options.pageSize);
       let moved = false;

@@ -144,11 +144,23 @@ export class Watcher {
     let failures = 0;
     while (!signal.aborted) {
       try {
-        const releaseKey = await this.#api.waitForChange(namespace, this.#sink.heldKey(namespace), signal);
-        failures = 0;
+        const held = this.#sink.heldKey(namespace);
+        const releaseKey = await this.#api.waitForChange(namespace, held, signal);
+        if (releaseKey === undefined || releaseKey === held) {
+          failures = 0;
+          continue;
+        }
         // Wait for the new release to be loaded before polling again with its key; a poll with the
-        // old key would answer at once and spin.
-        if (releaseKey !== undefined && releaseKey !== this.#sink.heldKey(namespace)) await untilAborted(this.#sink.changed(namespace, releaseKey), signal);
+        // old key would answer at once.
+        await untilAborted(this.#sink.changed(namespace, releaseKey), signal);
+        if (signal.aborted) return;
+        if (this.#sink.heldKey(namespace) !== held) {
+          failures = 0;
+          continue;
+        }
+        // `configs` still served the held release: wait before asking again rather than spin.
+        failures += 1;
+        await delay(backoffDelay(failures, this.#options.backoff), signal);
       } catch (error) {
         if (signal.aborted) return;
         failures += 1;

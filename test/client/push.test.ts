@@ -88,6 +88,15 @@ describe('ConfigClient watch by push', () => {
     push.notify(at('pushed'), third);
     await until('the third release', () => events.length === 2);
     expect(counts).toEqual({ configs: 3, notifications: 0 });
+
+    // A late message naming an older release costs one page (page 1 names the release held) and no event.
+    push.notify(at('pushed'), first);
+    await setItems(rt, p, { a: '4' });
+    const fourth = await publish(rt, p);
+    push.notify(at('pushed'), fourth);
+    await until('the fourth release', () => events.length === 3);
+    expect(counts).toEqual({ configs: 5, notifications: 0 });
+    expect(events.map((e) => e.releaseKey)).toEqual([second, third, fourth]);
   });
 
   it('reconnects when the connection ends and subscribes with the key it holds, so a release it missed is told at once', async () => {
