@@ -51,6 +51,7 @@ export class DataStack extends Stack {
         sortKey: { name: INDEX_ATTRIBUTES[index].sk, type: string },
       })),
       timeToLiveAttribute: definition.ttlAttribute,
+      ...(definition.stream ? { dynamoStream: dynamodb.StreamViewType[definition.stream] } : {}),
       billing: dynamodb.Billing.onDemand(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,

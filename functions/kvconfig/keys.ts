@@ -13,9 +13,16 @@
  *   release        pk = REL#<uid>                       sk = <seq, 10 digits>   id, name, time, operator, comment, item_count
  *   manifest chunk pk = MAN#<uid>#<release id>          sk = <chunk, 5 digits>  entries [key, version, hash, small value?] × ≤ 100
  *   history        pk = HIST#<uid>                      sk = <time>#<random>    action, key, release_id, operator
+ *   push connection pk = PUSH#<connection id>            sk = CONN               user_id, token_hash, ip, namespaces, expires_at
+ *   push subscriber pk = PUSHSUB#<env>#<app>#<cluster>#<namespace>  sk = <connection id>  ip, label, expires_at
  *
  * A manifest is keyed by release id, not sequence, so two publishes racing for the same sequence
  * number never write into each other's chunks; the loser deletes its own.
+ *
+ * Push (functions/kvconfig/push-*.ts): a connection item per WebSocket connection, and one subscriber
+ * item per (namespace, connection), so the fan-out of a namespace's change is one Query of its
+ * subscriber partition. Both expire (`expires_at`, the table's TTL) shortly after API Gateway's
+ * two-hour connection limit, whatever happened to the connection.
  *
  * Access patterns: every list is one Query on a partition in sort-key order; `configs` reads the
  * namespace item (head), the manifest chunks that cover the page (one Query), and only the page's
@@ -43,6 +50,15 @@ export const valueKey = (uid: string, key: string, version: string) => ({ pk: `V
 export const releaseKey = (uid: string, seq: number) => ({ pk: `REL#${uid}`, sk: seqSk(seq) });
 export const chunkKey = (uid: string, releaseId: string, chunk: number) => ({ pk: `MAN#${uid}#${releaseId}`, sk: String(chunk).padStart(5, '0') });
 export const historyPk = (uid: string) => `HIST#${uid}`;
+export const connectionKey = (connectionId: string) => ({ pk: `PUSH#${connectionId}`, sk: 'CONN' });
+export const subscriberPk = (p: NamespacePath) => `PUSHSUB#${p.env}#${p.app}#${p.cluster}#${p.namespace}`;
+
+/** The namespace a namespace item's key names (the item itself does not repeat its env). */
+export function namespaceOfKey(key: { pk: string; sk: string }): NamespacePath | undefined {
+  const [kind, env, app, cluster, ...rest] = key.pk.split('#');
+  if (kind !== 'CLUSTER' || !env || !app || !cluster || rest.length > 0 || !key.sk.startsWith('NS#')) return undefined;
+  return { env, app, cluster, namespace: key.sk.slice(3) };
+}
 
 export const seqSk = (seq: number) => String(seq).padStart(10, '0');
 
