@@ -172,3 +172,15 @@ export function runCloseProbe(
     });
   });
 }
+
+/** A fetch that counts the client's requests by route (`configs` pages, `notifications` polls). */
+export function countingFetch() {
+  const counts = { configs: 0, notifications: 0 };
+  const counted: typeof fetch = (input, init) => {
+    const path = new URL(input instanceof Request ? input.url : String(input)).pathname;
+    if (path.endsWith('/configs')) counts.configs += 1;
+    if (path.endsWith('/notifications')) counts.notifications += 1;
+    return fetch(input, init);
+  };
+  return { counts, fetch: counted };
+}

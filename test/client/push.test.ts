@@ -5,24 +5,12 @@ import { subscribeMessages } from '../../client/src/push-protocol.js';
 import type { TestRuntime } from '../helpers/runtime.js';
 import { startTestRuntime } from '../helpers/runtime.js';
 import { startFakePush } from './fake-push.js';
-import { clientOptions, configClientToken, publish, publishNamespace, runCloseProbe, setItems, until } from './helpers.js';
+import { clientOptions, configClientToken, countingFetch, publish, publishNamespace, runCloseProbe, setItems, until } from './helpers.js';
 
 let rt: TestRuntime;
 let token: string;
 let push: Awaited<ReturnType<typeof startFakePush>>;
 const clients: ConfigClient[] = [];
-
-/** Counts the client's requests by route (`configs` pages, `notifications` polls). */
-function countingFetch() {
-  const counts = { configs: 0, notifications: 0 };
-  const counted: typeof fetch = (input, init) => {
-    const path = new URL(input instanceof Request ? input.url : String(input)).pathname;
-    if (path.endsWith('/configs')) counts.configs += 1;
-    if (path.endsWith('/notifications')) counts.notifications += 1;
-    return fetch(input, init);
-  };
-  return { counts, fetch: counted };
-}
 
 async function watching(options: ConfigClientOptions) {
   const client = new ConfigClient(options);
@@ -52,7 +40,7 @@ afterAll(async () => {
 
 const at = (appId: string, namespaceName = 'application') => ({ env: 'pro', appId, clusterName: 'default', namespaceName });
 
-describe('ConfigClient watch by push', () => {
+describe('ConfigClient watch by push (a push server the test controls)', () => {
   it('subscribes with its token, held keys, ip and label, and loads a release the server tells once', async () => {
     const { p, releaseKey: first } = await publishNamespace(rt, 'pro', 'pushed', 'application', { a: '1' });
     const { counts, fetch } = countingFetch();

@@ -4,7 +4,18 @@ import { ConfigClient } from '../../client/src/index.js';
 import type { TestRuntime } from '../helpers/runtime.js';
 import { startTestRuntime } from '../helpers/runtime.js';
 import type { TcpProxy } from './helpers.js';
-import { clientOptions, configClientToken, deleteItem, publish, publishNamespace, runCloseProbe, setItems, startProxy, until } from './helpers.js';
+import {
+  clientOptions,
+  configClientToken,
+  countingFetch,
+  deleteItem,
+  publish,
+  publishNamespace,
+  runCloseProbe,
+  setItems,
+  startProxy,
+  until,
+} from './helpers.js';
 
 let rt: TestRuntime;
 let token: string;
@@ -116,15 +127,57 @@ describe('ConfigClient watch by long poll', () => {
     });
     expect(client.namespace('application').getString('state')).toBe('after');
   });
+});
 
-  it('watches with the default settings (push, falling back to the long poll when there is no push route)', async () => {
-    const { p } = await publishNamespace(rt, 'pro', 'defaults', 'application', { a: '1' });
-    const { client, events } = await watching({ baseUrl: rt.url, token, env: 'pro', appId: 'defaults' });
-    await until('the client to watch', () => client.transport === 'push' || client.transport === 'poll');
-    await setItems(rt, p, { a: '2' });
-    const key = await publish(rt, p);
-    await until('the change', () => events.length === 1);
-    expect(events[0]).toMatchObject({ releaseKey: key, changes: { a: { old: '1', new: '2', type: 'updated' } } });
+describe("ConfigClient watch by the runtime's push API", () => {
+  it('is told a publish and a rollback by push, without long polling', async () => {
+    const { p, releaseKey: first } = await publishNamespace(rt, 'pro', 'pushed', 'application', { a: '1' });
+    const { counts, fetch } = countingFetch();
+    // The default settings: push at the API's own host, /api/v1/push.
+    const { client, events } = await watching({ baseUrl: rt.url, token, env: 'pro', appId: 'pushed', fetch });
+    await until('the push subscription', () => client.transport === 'push');
+    await setItems(rt, p, { a: '2', b: 'new' });
+    const second = await publish(rt, p);
+    await until('the pushed release', () => events.length === 1);
+    expect(events[0]).toEqual({
+      namespace: 'application',
+      releaseKey: second,
+      previousReleaseKey: first,
+      changes: { a: { old: '1', new: '2', type: 'updated' }, b: { old: undefined, new: 'new', type: 'added' } },
+    });
+    const rolledBack = (await rt.call('POST', `${p.releases}/${first}/rollback`, { body: { operator: 'client-test' } })).body.data.release_id as string;
+    await until('the pushed rollback', () => events.length === 2);
+    expect(events[1]).toEqual({
+      namespace: 'application',
+      releaseKey: rolledBack,
+      previousReleaseKey: second,
+      changes: { a: { old: '2', new: '1', type: 'updated' }, b: { old: 'new', new: undefined, type: 'deleted' } },
+    });
+    expect(counts.notifications).toBe(0);
+  });
+
+  it('keeps retrying while the server is away, catches up when it comes back, and returns to push', async () => {
+    const { p, releaseKey: first } = await publishNamespace(rt, 'pro', 'push-away', 'application', { state: 'before' });
+    const { client, events } = await watching(clientOptions(proxy.url, token, { env: 'pro', appId: 'push-away' }));
+    await until('the push subscription', () => client.transport === 'push');
+
+    proxy.cut();
+    await until('the client to retry while the server is away', () => proxy.refused >= 2);
+    await setItems(rt, p, { state: 'after' });
+    const second = await publish(rt, p);
+
+    proxy.restore();
+    await until('the release published while away', () => events.length === 1);
+    expect(events[0]).toEqual({
+      namespace: 'application',
+      releaseKey: second,
+      previousReleaseKey: first,
+      changes: { state: { old: 'before', new: 'after', type: 'updated' } },
+    });
+    await until('push again', () => client.transport === 'push');
+    await setItems(rt, p, { state: 'pushed' });
+    await publish(rt, p);
+    await until('the next release', () => events.length === 2);
   });
 });
 
@@ -132,6 +185,13 @@ describe('ConfigClient close', () => {
   it('leaves nothing running: a process whose client was closed while long polling exits by itself', async () => {
     await publishNamespace(rt, 'pro', 'closing', 'application', { a: '1' });
     const run = await runCloseProbe({ baseUrl: rt.url, token, app: 'closing', push: false, transport: 'poll' });
+    expect(run, run.output).toMatchObject({ exited: true, code: 0 });
+    expect(run.output).toContain('closed closed');
+  });
+
+  it('leaves nothing running: a process whose client was closed while subscribed to the push API exits by itself', async () => {
+    await publishNamespace(rt, 'pro', 'closing-push', 'application', { a: '1' });
+    const run = await runCloseProbe({ baseUrl: rt.url, token, app: 'closing-push', push: true, transport: 'push' });
     expect(run, run.output).toMatchObject({ exited: true, code: 0 });
     expect(run.output).toContain('closed closed');
   });
