@@ -54,6 +54,25 @@ export default tseslint.config(
     },
   },
   {
+    // The client library is a package of its own with no runtime dependencies (docs/kvconfig-client.md):
+    // Node's built-ins and its own modules only, never the server's code.
+    files: ['client/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!node:|\\.\\.?/)',
+              message: 'client/ imports only node: built-ins and its own modules (no packages, no #shared/#functions/#local).',
+            },
+            { group: ['**/functions/**', '**/local/**', '**/test/**'], message: 'client/ must not import the server or the tests.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Tests and benchmarks read loosely typed JSON replies from the API under test and assert on
     // them; production code may neither use `any` nor touch untyped data without a schema.
     files: ['test/**/*.ts', 'bench/**/*.ts'],
