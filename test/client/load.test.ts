@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigClient, ConfigStartError } from '../../client/src/index.js';
 import type { TestRuntime } from '../helpers/runtime.js';
@@ -187,6 +187,11 @@ describe('ConfigClient start', () => {
     expect(withFolder.transport).toBe('closed');
     const withoutFolder = client(clientOptions(proxy.url, token, { env: 'pro', appId: 'nocache', push: false }));
     await expect(withoutFolder.start()).rejects.toThrow(/no cacheDir option/);
+    // A damaged cache file is no cache: it is not served.
+    const damaged = await cacheFolder();
+    await writeFile(`${damaged}/pro+nocache+default+application.json`, '{"version":1,"env":"pro","appId":"noca');
+    const withDamaged = client(clientOptions(proxy.url, token, { env: 'pro', appId: 'nocache', cacheDir: damaged, push: false }));
+    await expect(withDamaged.start()).rejects.toThrow(/no cache of it in/);
   });
 
   it('fails to start, even with a cache, when the server refuses the token or does not know the namespace', async () => {
