@@ -181,6 +181,37 @@ describe("ConfigClient watch by the runtime's push API", () => {
   });
 });
 
+describe('ConfigClient with gray releases', () => {
+  it('is served the gray release when its label or ip matches, and follows the merge; other clients only see the merge', async () => {
+    const { p } = await publishNamespace(rt, 'pro', 'graying', 'application', { timeout: '30', port: '3306' });
+    // Gray clients long-poll: the push path does not choose the gray release yet (servedReleaseKey in
+    // functions/kvconfig/push-service.ts serves the main release to everyone).
+    const byLabel = await watching(clientOptions(rt.url, token, { env: 'pro', appId: 'graying', label: 'zone-a,canary', push: false }));
+    const byIp = await watching(clientOptions(rt.url, token, { env: 'pro', appId: 'graying', ip: '10.0.0.9', push: false }));
+    const others = await watching({ baseUrl: rt.url, token, env: 'pro', appId: 'graying', label: 'zone-a', ip: '10.0.0.10' });
+    await until('the push subscription', () => others.client.transport === 'push');
+
+    const gray = `${p.ns}/gray`;
+    expect((await rt.call('POST', gray, { body: { ips: ['10.0.0.9'], labels: ['canary'] } })).status).toBe(200);
+    expect((await rt.call('POST', `${gray}/items`, { body: { key: 'timeout', value: '5' } })).status).toBe(200);
+    const grayKey = (await rt.call('POST', `${gray}/releases`, { body: { operator: 'client-test' } })).body.data.release_id as string;
+    for (const gray of [byLabel, byIp]) {
+      await until('the gray release', () => gray.events.length === 1);
+      expect(gray.events[0]).toMatchObject({ releaseKey: grayKey, changes: { timeout: { old: '30', new: '5', type: 'updated' } } });
+      expect(gray.client.namespace('application').getNumber('timeout', 0)).toBe(5);
+    }
+
+    const merged = (await rt.call('POST', `${gray}/merge`, { body: { operator: 'client-test' } })).body.data.release_id as string;
+    // Gray clients move to the merged main release (same items: a new key, no event); the others get the change.
+    await until('the merged release everywhere', () => [byLabel, byIp, others].every((c) => c.client.namespace('application').releaseKey === merged));
+    expect(others.events).toEqual([
+      { namespace: 'application', releaseKey: merged, previousReleaseKey: expect.any(String), changes: { timeout: { old: '30', new: '5', type: 'updated' } } },
+    ]);
+    expect(byLabel.events).toHaveLength(1);
+    expect(byIp.events).toHaveLength(1);
+  });
+});
+
 describe('ConfigClient close', () => {
   it('leaves nothing running: a process whose client was closed while long polling exits by itself', async () => {
     await publishNamespace(rt, 'pro', 'closing', 'application', { a: '1' });
