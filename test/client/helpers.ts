@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo, Socket } from 'node:net';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -23,9 +23,17 @@ export async function until<T>(what: string, check: () => T | undefined | false 
   }
 }
 
-/** A fresh folder for a client's cache. */
-export function cacheFolder(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'client-cache-'));
+const folders: string[] = [];
+
+/** A fresh folder for a client's cache (removed by removeCacheFolders). */
+export async function cacheFolder(): Promise<string> {
+  const folder = await mkdtemp(join(tmpdir(), 'client-cache-'));
+  folders.push(folder);
+  return folder;
+}
+
+export async function removeCacheFolders(): Promise<void> {
+  await Promise.all(folders.splice(0).map((folder) => rm(folder, { recursive: true, force: true })));
 }
 
 /** A user with the config-client role; its token. */

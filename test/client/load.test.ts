@@ -4,7 +4,7 @@ import { ConfigClient, ConfigStartError } from '../../client/src/index.js';
 import type { TestRuntime } from '../helpers/runtime.js';
 import { startTestRuntime } from '../helpers/runtime.js';
 import { createNamespace } from '../kvconfig/helpers.js';
-import { cacheFolder, clientOptions, configClientToken, publish, publishNamespace, setItems, startProxy, until } from './helpers.js';
+import { cacheFolder, clientOptions, configClientToken, publish, publishNamespace, removeCacheFolders, setItems, startProxy, until } from './helpers.js';
 import type { TcpProxy } from './helpers.js';
 
 let rt: TestRuntime;
@@ -29,6 +29,7 @@ afterEach(async () => {
   proxy.restore();
 });
 afterAll(async () => {
+  await removeCacheFolders();
   await proxy?.close();
   await rt?.close();
 });
