@@ -184,12 +184,11 @@ describe("ConfigClient watch by the runtime's push API", () => {
 describe('ConfigClient with gray releases', () => {
   it('is served the gray release when its label or ip matches, and follows the merge; other clients only see the merge', async () => {
     const { p } = await publishNamespace(rt, 'pro', 'graying', 'application', { timeout: '30', port: '3306' });
-    // Gray clients long-poll: the push path does not choose the gray release yet (servedReleaseKey in
-    // functions/kvconfig/push-service.ts serves the main release to everyone).
-    const byLabel = await watching(clientOptions(rt.url, token, { env: 'pro', appId: 'graying', label: 'zone-a,canary', push: false }));
+    // One by push, one by the long poll: both serve the gray release to a matching client.
+    const byLabel = await watching(clientOptions(rt.url, token, { env: 'pro', appId: 'graying', label: 'zone-a,canary' }));
     const byIp = await watching(clientOptions(rt.url, token, { env: 'pro', appId: 'graying', ip: '10.0.0.9', push: false }));
     const others = await watching({ baseUrl: rt.url, token, env: 'pro', appId: 'graying', label: 'zone-a', ip: '10.0.0.10' });
-    await until('the push subscription', () => others.client.transport === 'push');
+    await until('the push subscriptions', () => others.client.transport === 'push' && byLabel.client.transport === 'push');
 
     const gray = `${p.ns}/gray`;
     expect((await rt.call('POST', gray, { body: { ips: ['10.0.0.9'], labels: ['canary'] } })).status).toBe(200);
