@@ -104,15 +104,17 @@ describe('push: subscribe and be told', () => {
     await client.next(changedFor('push-d', changed, 'ns3'));
     const again = await publish(paths[0]!, 'k', '2');
     await client.next(changedFor('push-d', again, 'ns0'));
-    // Delivery is at least once (a stream batch may be retried): compare what was told, not how often.
-    expect([...new Set(client.messages.filter((m) => m.type === 'changed').map((m) => m.namespaceName))]).toEqual(['ns3', 'ns0']);
+    // Delivery is at least once (a stream record of the first publishes may still arrive, repeating a key
+    // the client holds): what matters is which new keys were told.
+    const told = () => client.messages.filter((m) => m.type === 'changed' && !keys.includes(m.releaseKey as string)).map((m) => m.namespaceName);
+    expect([...new Set(told())]).toEqual(['ns3', 'ns0']);
     // Unsubscribing one leaves the others.
     client.send({ action: 'unsubscribe', namespaces: [ref('push-d', 'ns1')] });
     await client.next((m) => m.type === 'unsubscribed');
     await publish(paths[1]!, 'k', '2');
     const last = await publish(paths[2]!, 'k', '2');
     await client.next(changedFor('push-d', last, 'ns2'));
-    expect(client.messages.some((m) => m.type === 'changed' && m.namespaceName === 'ns1')).toBe(false);
+    expect(told()).not.toContain('ns1');
     await client.close();
   });
 
@@ -155,7 +157,7 @@ describe('push: gray releases', () => {
     const merged = (await rt.call('POST', `${p.ns}/gray/merge`, { body: { operator: 'op' } })).body.data.release_id as string;
     await Promise.all([canary, byIp, other].map((c) => c.next(changedFor('push-gray', merged))));
     // The non-matching subscriber saw only the merge, never the gray release.
-    expect([...new Set(other.messages.filter((m) => m.type === 'changed').map((m) => m.releaseKey))]).toEqual([merged]);
+    expect([...new Set(other.messages.filter((m) => m.type === 'changed' && m.releaseKey !== main).map((m) => m.releaseKey))]).toEqual([merged]);
     await Promise.all([canary, byIp, other, late].map((c) => c.close()));
   });
 });
@@ -228,8 +230,9 @@ describe('push: connections are cleaned up', () => {
     expect(connection.Item?.expires_at).toBeGreaterThan(Date.now() / 1000 + 7000);
     await client.close();
     expect(await eventually(subscriber, (item) => item === undefined)).toBeUndefined();
-    const gone = await dynamo.send(new GetCommand({ TableName: rt.tables.config, Key: { pk: `PUSH#${connectionIdOf()}`, sk: 'CONN' } }));
-    expect(gone.Item).toBeUndefined();
+    const connectionItem = () =>
+      dynamo.send(new GetCommand({ TableName: rt.tables.config, Key: { pk: `PUSH#${connectionIdOf()}`, sk: 'CONN' } })).then((r) => r.Item);
+    expect(await eventually(connectionItem, (item) => item === undefined)).toBeUndefined();
     expect(
       await eventually(
         async () => rt.pushConnections(),
