@@ -1,11 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ConfigChangeEvent } from '../../client/src/index.js';
-import { ConfigClient } from '../../client/src/index.js';
 import type { TestRuntime } from '../helpers/runtime.js';
 import { startTestRuntime } from '../helpers/runtime.js';
 import type { TcpProxy } from './helpers.js';
 import {
   clientOptions,
+  closeClients,
   configClientToken,
   countingFetch,
   deleteItem,
@@ -15,24 +14,12 @@ import {
   setItems,
   startProxy,
   until,
+  watching,
 } from './helpers.js';
 
 let rt: TestRuntime;
 let token: string;
 let proxy: TcpProxy;
-const clients: ConfigClient[] = [];
-
-/** A started client whose change events are collected; closed after the test. */
-async function watching(options: ConstructorParameters<typeof ConfigClient>[0]) {
-  const client = new ConfigClient(options);
-  clients.push(client);
-  const events: ConfigChangeEvent[] = [];
-  const errors: Error[] = [];
-  client.onChange((event) => void events.push(event));
-  client.onError((error) => errors.push(error));
-  await client.start();
-  return { client, events, errors };
-}
 
 beforeAll(async () => {
   rt = await startTestRuntime();
@@ -40,7 +27,7 @@ beforeAll(async () => {
   proxy = await startProxy(rt.url);
 });
 afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
+  await closeClients();
   proxy.restore();
 });
 afterAll(async () => {
