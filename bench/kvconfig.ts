@@ -1,7 +1,8 @@
-import { percentile } from './load.js';
-import { formatLoad, load } from './load.js';
+import { dynamoCeiling } from './dynamo-ceiling.js';
+import type { LoadResult } from './load.js';
+import { formatLoad, load, mergeLoads, percentile } from './load.js';
 import type { BenchServer } from './server.js';
-import { startServer, unitsDuring } from './server.js';
+import { BENCH_TOKEN, dynamodbEndpointOf, startServer, unitsDuring } from './server.js';
 
 /**
  * Configuration-center figures against `npm start`: configs throughput and latency at 50 clients,
@@ -19,12 +20,7 @@ export async function benchKvconfig(): Promise<string[]> {
     await server.call('POST', `${ns}/items`, { key: 'key.000', value: 'changed' });
     await server.call('POST', `${ns}/releases`, { operator: 'bench' });
 
-    lines.push(
-      formatLoad(
-        'GET configs (100 items of ~110 B), 50 clients',
-        await load({ concurrency: 50, seconds: 10, request: () => server.call('GET', `${ns}/configs`) }),
-      ),
-    );
+    lines.push(...(await configsAgainstCeiling(server, ns)));
     const perCall = async (path: string, calls = 50) => {
       const units = await unitsDuring(server, async () => {
         for (let i = 0; i < calls; i += 1) await (await server.call('GET', path)).arrayBuffer();
@@ -52,6 +48,47 @@ async function namespace(server: BenchServer, env: string, app: string, cluster:
   await server.call('POST', `/api/v1/envs/${env}/apps/${app}/clusters`, { cluster_name: cluster });
   await server.call('POST', `/api/v1/envs/${env}/apps/${app}/clusters/${cluster}/namespaces`, { namespace_name: name });
   return `/api/v1/envs/${env}/apps/${app}/clusters/${cluster}/namespaces/${name}`;
+}
+
+/**
+ * `configs` at 50 clients against the ceiling: the same DynamoDB calls a cached `configs` request
+ * makes, issued directly with the same client at the same concurrency (`dynamoCeiling`). The two
+ * alternate in rounds so that load from elsewhere on the machine weighs on both alike; the ratio of
+ * the two throughputs is the figure to watch, and the server's CPU per request says where it goes.
+ */
+async function configsAgainstCeiling(server: BenchServer, ns: string): Promise<string[]> {
+  const rounds = 3;
+  const seconds = 4;
+  const endpoint = await dynamodbEndpointOf(server);
+  const [, , , , env = '', , app = '', , cluster = '', , namespace = ''] = ns.split('/');
+  const configs = () => load({ concurrency: 50, seconds, request: () => server.call('GET', `${ns}/configs`) });
+  // Warm-up: the page enters the container's cache, the JIT settles.
+  await load({ concurrency: 50, seconds: 2, request: () => server.call('GET', `${ns}/configs`) });
+  const api: LoadResult[] = [];
+  const ceiling: (LoadResult & { readUnits: number })[] = [];
+  let apiCpuMs = 0;
+  let apiUnits = 0;
+  for (let round = 0; round < rounds; round += 1) {
+    const cpuBefore = server.cpuMs() ?? NaN;
+    let result: LoadResult | undefined;
+    apiUnits += (
+      await unitsDuring(server, async () => {
+        result = await configs();
+      })
+    ).read;
+    apiCpuMs += (server.cpuMs() ?? NaN) - cpuBefore;
+    api.push(result!);
+    ceiling.push(await dynamoCeiling({ endpoint, token: BENCH_TOKEN, namespace: { env, app, cluster, namespace }, concurrency: 50, seconds }));
+  }
+  const apiAll = mergeLoads(api);
+  const ceilingAll = mergeLoads(ceiling);
+  const ceilingUnits = ceiling.reduce((sum, r) => sum + r.readUnits, 0);
+  const cpu = Number.isNaN(apiCpuMs) ? '' : `, server CPU ${(apiCpuMs / apiAll.requests).toFixed(2)} ms per request`;
+  return [
+    `${formatLoad('GET configs (100 items of ~110 B, page cached), 50 clients', apiAll)}, ${(apiUnits / apiAll.requests).toFixed(2)} RCU per request${cpu}`,
+    `${formatLoad('the same DynamoDB calls alone (head read, token read every 5 s), same client, 50 clients', ceilingAll)}, ${(ceilingUnits / ceilingAll.requests).toFixed(2)} RCU per call`,
+    `configs throughput / DynamoDB-only ceiling: ${(apiAll.throughput / ceilingAll.throughput).toFixed(2)} (${rounds} alternating rounds of ${seconds} s each; goal ≥ 0.8)`,
+  ];
 }
 
 /** 200 clients long-poll; each publish is timed from its answer to every client's wake-up. */

@@ -78,16 +78,21 @@ export type Runtime = Readonly<{
 
 /**
  * `GET /local/capacity`: DynamoDB read and write units consumed and requests served per route since
- * start (or the last `POST /local/capacity/reset`), for the benchmarks' cost figures.
+ * start (or the last `POST /local/capacity/reset`), for the benchmarks' cost figures; and DynamoDB
+ * Local's endpoint, which the benchmark's DynamoDB-only ceiling calls directly.
  */
-function capacityEndpoint(counter: { read: number; write: number }, requests: Map<string, number>): LocalEndpoint {
+function capacityEndpoint(counter: { read: number; write: number }, requests: Map<string, number>, dynamodbEndpoint: string): LocalEndpoint {
   return async ({ method, path }) => {
     if (path === '/local/capacity/reset' && method === 'POST') {
       counter.read = 0;
       counter.write = 0;
       requests.clear();
     } else if (path !== '/local/capacity' || method !== 'GET') return undefined;
-    return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...counter, requests: Object.fromEntries(requests) }) };
+    return {
+      statusCode: 200,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...counter, requests: Object.fromEntries(requests), dynamodbEndpoint }),
+    };
   };
 }
 
@@ -239,7 +244,7 @@ async function bringUp(
       // Right after the guard: a request it let through without a token goes nowhere else.
       ...(charts ? [charts.endpoint] : []),
       ...workflows.endpoints,
-      capacityEndpoint(consumedCapacity, requestCounts),
+      capacityEndpoint(consumedCapacity, requestCounts, dynamodbEndpoint),
     ],
     requestCounts,
   });
