@@ -1,6 +1,6 @@
 import { dynamoCeiling } from './dynamo-ceiling.js';
 import type { LoadResult } from './load.js';
-import { formatLoad, load, mergeLoads, percentile } from './load.js';
+import { formatLoad, loadCalls, mergeLoads, percentile } from './load.js';
 import type { BenchServer } from './server.js';
 import { BENCH_TOKEN, dynamodbEndpointOf, startServer, unitsDuring } from './server.js';
 
@@ -61,9 +61,9 @@ async function configsAgainstCeiling(server: BenchServer, ns: string): Promise<s
   const seconds = 4;
   const endpoint = await dynamodbEndpointOf(server);
   const [, , , , env = '', , app = '', , cluster = '', , namespace = ''] = ns.split('/');
-  const configs = () => load({ concurrency: 50, seconds, request: () => server.call('GET', `${ns}/configs`) });
+  const configs = (s = seconds) => loadCalls({ concurrency: 50, seconds: s, operation: async () => (await server.get(`${ns}/configs`)) === 200 });
   // Warm-up: the page enters the container's cache, the JIT settles.
-  await load({ concurrency: 50, seconds: 2, request: () => server.call('GET', `${ns}/configs`) });
+  await configs(2);
   const api: LoadResult[] = [];
   const ceiling: (LoadResult & { readUnits: number })[] = [];
   let apiCpuMs = 0;

@@ -16,6 +16,7 @@ installLambdaStreamingGlobal();
 
 /** API Gateway's own payload limit; the handlers refuse anything over 1 MiB themselves. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+const NO_BODY = Buffer.alloc(0);
 
 type LambdaHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<ProxyResult>;
 
@@ -89,15 +90,20 @@ export function createGateway(options: { routes?: readonly Route[]; localEndpoin
 
   /** The node:http request listener. */
   return async function gatewayListener(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size <= MAX_PAYLOAD_BYTES + 1) chunks.push(chunk);
+    let body = NO_BODY;
+    // A request with neither Content-Length nor Transfer-Encoding has no body (RFC 9112 §6.3).
+    if (req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0') {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of req as AsyncIterable<Buffer>) {
+        size += chunk.length;
+        if (size <= MAX_PAYLOAD_BYTES + 1) chunks.push(chunk);
+      }
+      body = Buffer.concat(chunks);
     }
     let result: ProxyResult | 'streamed';
     try {
-      result = await dispatch(req, res, Buffer.concat(chunks));
+      result = await dispatch(req, res, body);
     } catch (error) {
       if (res.headersSent) return void res.end();
       result = renderError(familyOfPath(req.url ?? '/'), error);
