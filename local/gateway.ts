@@ -127,6 +127,7 @@ async function stream(
   const out = new LocalResponseStream(
     (prelude) => res.writeHead(prelude.statusCode ?? 200, prelude.headers ?? {}),
     (chunk) => res.write(chunk),
+    () => res.end(),
   );
   const timer = setTimeout(() => res.destroy(), context.getRemainingTimeInMillis() + 1000);
   try {
@@ -134,7 +135,7 @@ async function stream(
   } finally {
     clearTimeout(timer);
     if (!res.headersSent) res.writeHead(200, {});
-    res.end();
+    if (!res.writableEnded) res.end();
   }
   return 'streamed';
 }
