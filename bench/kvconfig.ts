@@ -1,3 +1,4 @@
+import type { CeilingResult } from './dynamo-ceiling.js';
 import { dynamoCeiling } from './dynamo-ceiling.js';
 import type { LoadResult } from './load.js';
 import { formatLoad, loadCalls, mergeLoads, percentile } from './load.js';
@@ -59,36 +60,41 @@ async function namespace(server: BenchServer, env: string, app: string, cluster:
 async function configsAgainstCeiling(server: BenchServer, ns: string): Promise<string[]> {
   const rounds = 3;
   const seconds = 4;
-  const endpoint = await dynamodbEndpointOf(server);
   const [, , , , env = '', , app = '', , cluster = '', , namespace = ''] = ns.split('/');
+  const ceiling = dynamoCeiling({ endpoint: await dynamodbEndpointOf(server), token: BENCH_TOKEN, namespace: { env, app, cluster, namespace } });
   const configs = (s = seconds) => loadCalls({ concurrency: 50, seconds: s, operation: async () => (await server.get(`${ns}/configs`)) === 200 });
-  // Warm-up: the page enters the container's cache, the JIT settles.
-  await configs(2);
-  const api: LoadResult[] = [];
-  const ceiling: (LoadResult & { readUnits: number })[] = [];
-  let apiCpuMs = 0;
-  let apiUnits = 0;
-  for (let round = 0; round < rounds; round += 1) {
-    const cpuBefore = server.cpuMs() ?? NaN;
-    let result: LoadResult | undefined;
-    apiUnits += (
-      await unitsDuring(server, async () => {
-        result = await configs();
-      })
-    ).read;
-    apiCpuMs += (server.cpuMs() ?? NaN) - cpuBefore;
-    api.push(result!);
-    ceiling.push(await dynamoCeiling({ endpoint, token: BENCH_TOKEN, namespace: { env, app, cluster, namespace }, concurrency: 50, seconds }));
+  try {
+    // Warm-up of both: the page enters the container's cache, the JITs (Node's and DynamoDB Local's Java) settle.
+    await configs(3);
+    await ceiling.run({ concurrency: 50, seconds: 3 });
+    const api: LoadResult[] = [];
+    const direct: CeilingResult[] = [];
+    let apiCpuMs = 0;
+    let apiUnits = 0;
+    for (let round = 0; round < rounds; round += 1) {
+      const cpuBefore = server.cpuMs() ?? NaN;
+      let result: LoadResult | undefined;
+      apiUnits += (
+        await unitsDuring(server, async () => {
+          result = await configs();
+        })
+      ).read;
+      apiCpuMs += (server.cpuMs() ?? NaN) - cpuBefore;
+      api.push(result!);
+      direct.push(await ceiling.run({ concurrency: 50, seconds }));
+    }
+    const apiAll = mergeLoads(api);
+    const directAll = mergeLoads(direct);
+    const directUnits = direct.reduce((sum, r) => sum + r.readUnits, 0);
+    const cpu = Number.isNaN(apiCpuMs) ? '' : `, server CPU ${(apiCpuMs / apiAll.requests).toFixed(2)} ms per request`;
+    return [
+      `${formatLoad('GET configs (100 items of ~110 B, page cached), 50 clients', apiAll)}, ${(apiUnits / apiAll.requests).toFixed(2)} RCU per request${cpu}`,
+      `${formatLoad('the same DynamoDB calls alone (head read, token read every 5 s), same client, 50 clients', directAll)}, ${(directUnits / directAll.requests).toFixed(2)} RCU per call`,
+      `configs throughput / DynamoDB-only ceiling: ${(apiAll.throughput / directAll.throughput).toFixed(2)} (${rounds} alternating rounds of ${seconds} s each; goal ≥ 0.8)`,
+    ];
+  } finally {
+    ceiling.close();
   }
-  const apiAll = mergeLoads(api);
-  const ceilingAll = mergeLoads(ceiling);
-  const ceilingUnits = ceiling.reduce((sum, r) => sum + r.readUnits, 0);
-  const cpu = Number.isNaN(apiCpuMs) ? '' : `, server CPU ${(apiCpuMs / apiAll.requests).toFixed(2)} ms per request`;
-  return [
-    `${formatLoad('GET configs (100 items of ~110 B, page cached), 50 clients', apiAll)}, ${(apiUnits / apiAll.requests).toFixed(2)} RCU per request${cpu}`,
-    `${formatLoad('the same DynamoDB calls alone (head read, token read every 5 s), same client, 50 clients', ceilingAll)}, ${(ceilingUnits / ceilingAll.requests).toFixed(2)} RCU per call`,
-    `configs throughput / DynamoDB-only ceiling: ${(apiAll.throughput / ceilingAll.throughput).toFixed(2)} (${rounds} alternating rounds of ${seconds} s each; goal ≥ 0.8)`,
-  ];
 }
 
 /** 200 clients long-poll; each publish is timed from its answer to every client's wake-up. */
