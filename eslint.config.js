@@ -8,7 +8,7 @@ const focusAndSkip = ['it', 'test', 'describe'].flatMap((object) =>
 );
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', '.data/', 'coverage/', '**/*.js', '!eslint.config.js'] },
+  { ignores: ['node_modules/', 'cdk.out/', '.data/', 'coverage/', 'client/dist/', '**/*.js', '!eslint.config.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -48,6 +48,25 @@ export default tseslint.config(
             },
             { group: ['**/infra/*', '**/infra/**'], message: 'functions/ must not import infra/ (the CDK app).' },
             { group: ['**/test/*', '**/test/**'], message: 'functions/ must not import test/.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The client library is a package of its own with no runtime dependencies (docs/kvconfig-client.md):
+    // Node's built-ins and its own modules only, never the server's code.
+    files: ['client/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!node:|\\.\\.?/)',
+              message: 'client/ imports only node: built-ins and its own modules (no packages, no #shared/#functions/#local).',
+            },
+            { group: ['**/functions/**', '**/local/**', '**/test/**'], message: 'client/ must not import the server or the tests.' },
           ],
         },
       ],

@@ -2,6 +2,8 @@ import type { CeilingResult } from './dynamo-ceiling.js';
 import { dynamoCeiling } from './dynamo-ceiling.js';
 import type { LoadResult } from './load.js';
 import { formatLoad, loadCalls, mergeLoads, percentile } from './load.js';
+import { describeSamples, etcdInstalled, etcdRangeLoad, etcdWatchLatency, startEtcd } from './etcd.js';
+import { pushLatency } from './push.js';
 import type { BenchServer } from './server.js';
 import { BENCH_TOKEN, dynamodbEndpointOf, startServer, unitsDuring } from './server.js';
 
@@ -37,6 +39,7 @@ export async function benchKvconfig(): Promise<string[]> {
     lines.push(`DynamoDB units per configs call answered 304 (If-None-Match): ${(notModified.read / 50).toFixed(2)} RCU`);
 
     lines.push(...(await notifyLatency(server, ns)));
+    lines.push(...(await pushAndEtcd(server)));
     lines.push(...(await bigPublish(server)));
   } finally {
     await server.stop();
@@ -126,6 +129,33 @@ async function notifyLatency(server: BenchServer, ns: string): Promise<string[]>
     `publish→notify latency, ${clients} waiting clients × ${rounds} publishes (from the publish's answer): p50 ${percentile(samples, 50).toFixed(0)} ms, p99 ${percentile(samples, 99).toFixed(0)} ms`,
     `DynamoDB reads while ${clients} clients wait on one namespace in one process: ${(idleUnits.read / 2).toFixed(1)} RCU/s in total (the poll is shared per namespace per process; in Lambda each waiting client is its own container: ≤ 1 RCU/s each)`,
   ];
+}
+
+/**
+ * Push against etcd's watch, in the same run: 1,000 push subscribers on one namespace, and etcd with
+ * 1,000 and 200 watchers on one key (200 is the long poll's figure above); plus etcd's range of the
+ * same 100 keys a configs page holds.
+ */
+async function pushAndEtcd(server: BenchServer): Promise<string[]> {
+  const path = await namespace(server, 'bench', 'push', 'default', 'application');
+  await server.call('POST', `${path}/items`, { key: 'k', value: 'v' });
+  await server.call('POST', `${path}/releases`, { operator: 'bench' });
+  const push = await pushLatency(server, { env: 'bench', app: 'push', cluster: 'default', namespace: 'application', path }, 1000, 10);
+  const lines = [`publish→notify latency by push, 1,000 subscribers × 10 publishes (from the publish's answer): ${describeSamples(push)}`];
+  if (!etcdInstalled()) return [...lines, 'etcd: not installed (apt-get install etcd-server), side-by-side figures skipped'];
+  const etcd = await startEtcd();
+  try {
+    const watch1000 = await etcdWatchLatency(etcd, 1000, 10);
+    const watch200 = await etcdWatchLatency(etcd, 200, 15);
+    lines.push(
+      `etcd watch, 1,000 watchers × 10 puts (from the put's answer): ${describeSamples(watch1000)} — push p50 is ${(percentile(push, 50) / Math.max(1, percentile(watch1000, 50))).toFixed(1)}× etcd's`,
+    );
+    lines.push(`etcd watch, 200 watchers × 15 puts: ${describeSamples(watch200)}`);
+    lines.push(await etcdRangeLoad(etcd));
+  } finally {
+    await etcd.stop();
+  }
+  return lines;
 }
 
 /** Seeds a 5,000-item namespace (every 100th value 64 KiB) and times its publish. */

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { Agent, request } from 'node:http';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../local/dynamodb.js';
+import { keepAliveClient } from './load.js';
 
 export const BENCH_TOKEN = 'cpt_bench_admin_token_0123456789';
 
@@ -11,11 +11,7 @@ export type BenchServer = {
   base: string;
   readyMs: number;
   call: (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<Response>;
-  /**
-   * A GET with the bench token through node:http keep-alive connections, answering the status once
-   * the body is read: the load generator for throughput figures. fetch costs about twice the CPU per
-   * request, and on a small machine the client's CPU comes out of the server's share.
-   */
+  /** A GET with the bench token through the load generator's keep-alive client (`keepAliveClient`): the status, once the body is read. */
   get: (path: string) => Promise<number>;
   /** CPU time (user + system) the server's Node process has used so far, in ms; undefined off Linux. */
   cpuMs: () => number | undefined;
@@ -79,7 +75,7 @@ export async function startServer(options: { dataDir?: string; env?: Record<stri
   }
   const readyMs = Date.now() - started;
   const pid = child.pid === undefined ? undefined : serverPid(child.pid);
-  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const client = keepAliveClient();
   return {
     base,
     readyMs,
@@ -89,16 +85,7 @@ export async function startServer(options: { dataDir?: string; env?: Record<stri
         headers: { authorization: `Bearer ${BENCH_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       }),
-    get: (path) =>
-      new Promise<number>((done, fail) => {
-        const req = request(`${base}${path}`, { agent, headers: { authorization: `Bearer ${BENCH_TOKEN}` } }, (res) => {
-          res.on('data', () => undefined);
-          res.once('end', () => done(res.statusCode ?? 0));
-          res.once('error', fail);
-        });
-        req.once('error', fail);
-        req.end();
-      }),
+    get: (path) => client.send(`${base}${path}`, { headers: { authorization: `Bearer ${BENCH_TOKEN}` } }),
     cpuMs: () => cpuMsOf(pid),
     stop: () =>
       new Promise<void>((done) => {
@@ -106,7 +93,7 @@ export async function startServer(options: { dataDir?: string; env?: Record<stri
           if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
           done();
         });
-        agent.destroy();
+        client.close();
         if (child.pid) process.kill(-child.pid, 'SIGTERM');
       }),
   };

@@ -8,6 +8,7 @@ import { ApiStack } from './api-stack.js';
 import { DataStack } from './data-stack.js';
 import type { EksAccessMode, LogLevel, RuntimeSettings } from './function-environment.js';
 import { DEPLOYMENT_TAG, EKS_ACCESS_MODES, LOG_LEVELS } from './function-environment.js';
+import { PushStack } from './push-stack.js';
 import { WorkflowsStack } from './workflows-stack.js';
 
 export type ControlPlane = Readonly<{
@@ -16,6 +17,7 @@ export type ControlPlane = Readonly<{
   /** Absent while there are no workflows or task functions: CloudFormation refuses an empty stack. */
   workflows: WorkflowsStack | undefined;
   api: ApiStack;
+  push: PushStack;
   admin: AdminStack;
 }>;
 
@@ -61,10 +63,19 @@ export function createControlPlane(props: AppProps = {}): ControlPlane {
     stateMachines: workflows?.stateMachines ?? {},
     unmatchedEntry: fallbackEntry(),
   });
+  const configStreamArn = data.streams.config;
+  if (!configStreamArn) throw new Error('the config table needs its stream (TABLE_DEFINITIONS): the push fan-out reads it');
+  const push = new PushStack(app, `${prefix}Push`, {
+    env,
+    description: 'Control plane: configuration center push (WebSocket API, stream fan-out)',
+    tables: data.tables,
+    configStreamArn,
+    runtime,
+  });
   const admin = new AdminStack(app, `${prefix}Admin`, { env, description: 'Control plane: first admin token and its bootstrap', tables: data.tables, runtime });
 
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
-  return { app, data, workflows, api, admin };
+  return { app, data, workflows, api, push, admin };
 }
 
 /** The function that renders 404/405 for requests no route serves (FUNCTIONS' `http-fallback`). */

@@ -23,6 +23,8 @@ export interface DataStackProps extends StackProps {
  */
 export class DataStack extends Stack {
   readonly tables: DataTables;
+  /** The stream ARN of each table that has a stream (`TableDefinition.stream`). */
+  readonly streams: Readonly<Partial<Record<TableDefinition['key'], string>>>;
 
   constructor(scope: Construct, id: string, props: DataStackProps = {}) {
     super(scope, id, props);
@@ -32,6 +34,7 @@ export class DataStack extends Stack {
       if (tables.has(definition.key)) throw new Error(`table '${definition.key}' is defined twice; each TableDefinition key must be unique`);
       tables.set(definition.key, this.table(definition));
     }
+    this.streams = Object.fromEntries(definitions.filter((d) => d.stream).map((d) => [d.key, required(tables, d.key).tableStreamArn ?? '']));
     this.tables = {
       platform: required(tables, 'platform'),
       config: required(tables, 'config'),
@@ -51,6 +54,7 @@ export class DataStack extends Stack {
         sortKey: { name: INDEX_ATTRIBUTES[index].sk, type: string },
       })),
       timeToLiveAttribute: definition.ttlAttribute,
+      ...(definition.stream ? { dynamoStream: dynamodb.StreamViewType[definition.stream] } : {}),
       billing: dynamodb.Billing.onDemand(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,

@@ -11,6 +11,7 @@ import {
   ListTablesCommand,
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
+  DescribeTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { INDEX_ATTRIBUTES, KEY_ATTRIBUTES, TABLE_DEFINITIONS } from '../functions/shared/tables.js';
@@ -149,6 +150,17 @@ async function addMissingIndexes(client: DynamoDBClient, definition: TableDefini
   }
 }
 
+/** A data folder from before a table had its stream or its expiry attribute gets them, as `cdk deploy` would. */
+async function addMissingStreamAndExpiry(client: DynamoDBClient, definition: TableDefinition, name: string, streamEnabled: boolean): Promise<void> {
+  if (definition.stream && !streamEnabled) {
+    await client.send(new UpdateTableCommand({ TableName: name, StreamSpecification: { StreamEnabled: true, StreamViewType: definition.stream } }));
+  }
+  if (!definition.ttlAttribute) return;
+  const { TimeToLiveDescription } = await client.send(new DescribeTimeToLiveCommand({ TableName: name }));
+  if (TimeToLiveDescription?.TimeToLiveStatus === 'ENABLED') return;
+  await client.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: definition.ttlAttribute, Enabled: true } }));
+}
+
 /** The CreateTable input for a shared table definition, named `<prefix><key>`. */
 export function createTableInput(definition: TableDefinition, name: string): CreateTableCommandInput {
   const attributes = new Set<string>([KEY_ATTRIBUTES.pk, KEY_ATTRIBUTES.sk]);
@@ -164,6 +176,7 @@ export function createTableInput(definition: TableDefinition, name: string): Cre
       { AttributeName: KEY_ATTRIBUTES.pk, KeyType: 'HASH' },
       { AttributeName: KEY_ATTRIBUTES.sk, KeyType: 'RANGE' },
     ],
+    ...(definition.stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: definition.stream } } : {}),
     ...(definition.indexes.length > 0
       ? {
           GlobalSecondaryIndexes: definition.indexes.map((index) => ({
@@ -190,6 +203,7 @@ export async function ensureTables(endpoint: string, prefix: string): Promise<Re
       try {
         const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
         await addMissingIndexes(client, definition, name, new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName ?? '')));
+        await addMissingStreamAndExpiry(client, definition, name, Table?.StreamSpecification?.StreamEnabled === true);
         continue;
       } catch (error) {
         if (!(error instanceof Error) || error.name !== 'ResourceNotFoundException') throw error;

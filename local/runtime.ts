@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { DynamoDBBatchResponse } from 'aws-lambda';
 import { join, resolve } from 'node:path';
 import { startDynamoDbLocal, ensureTables } from './dynamodb.js';
 import type { LocalDynamo } from './dynamodb.js';
@@ -16,6 +18,10 @@ import { answerClientError, NODE_MAX_HEADER_BYTES } from './request-limits.js';
 import type { WrapHandler } from './workflows-host.js';
 import { startWorkflows } from './workflows-host.js';
 import type { ClusterSettings } from './kube/cluster/settings.js';
+import { createPushGateway } from './push-gateway.js';
+import type { PushGatewayOptions } from './push-gateway.js';
+import { startStreamReader } from './stream-reader.js';
+import { lambdaContext } from './lambda-context.js';
 
 export type RuntimeOptions = Readonly<{
   /** 0 picks a free port. @default 8080 */
@@ -52,6 +58,8 @@ export type RuntimeOptions = Readonly<{
    * that repository as `myrepo` when absent. `npm start` and the test runtime turn it on. @default false
    */
   localCharts?: boolean;
+  /** The push API's idle and duration limits (API Gateway's 600 and 7200 seconds by default). */
+  push?: PushGatewayOptions;
   /** Tests only: wraps task and event handlers by function name (see `WrapHandler`). */
   wrapHandler?: WrapHandler;
 }>;
@@ -69,6 +77,8 @@ export type Runtime = Readonly<{
   chartRepositoryUrl: string | undefined;
   /** The kubeconfig the functions use: the user's, the simulator's, or undefined. */
   kubeconfig: string | undefined;
+  /** Open push (WebSocket) connections right now. */
+  pushConnections: () => number;
   /** The DynamoDB Local process this runtime started, if it started one. */
   dynamodbPid: number | undefined;
   tables: Record<string, string>;
@@ -149,10 +159,14 @@ type Started = {
   dynamo?: LocalDynamo;
   runner?: { close: () => Promise<void> };
   kube?: { close: () => Promise<void> };
+  push?: { close: () => void };
+  streams?: { close: () => Promise<void> };
 };
 
 async function closeAll(started: Started): Promise<void> {
   try {
+    await started.streams?.close();
+    started.push?.close();
     await started.runner?.close();
     await started.kube?.close();
     started.server.closeAllConnections();
@@ -231,6 +245,10 @@ async function bringUp(
   });
   started.runner = workflows.runner;
   process.env.SFN_ENDPOINT = `${url}/local/sfn`;
+  // The push functions post to connections through the local gateway: in-process by default, or
+  // through the SDK and the gateway's HTTP management API (`push.transport: 'sdk'`).
+  process.env.PUSH_ENDPOINT = `${url}/local/ws`;
+  process.env.PUSH_TRANSPORT = options.push?.transport ?? 'local';
   process.env.STATE_MACHINES = JSON.stringify(workflows.stateMachines);
   const { consumedCapacity } = await import('../functions/shared/dynamo.js');
   const { bearerToken, callerForToken } = await import('../functions/shared/auth.js');
@@ -238,11 +256,14 @@ async function bringUp(
   const charts = options.localCharts
     ? await startChartRepository({ helm, baseUrl: url, cacheDir: binaries, ...(options.dataDir ? { dir: join(options.dataDir, 'charts') } : {}) })
     : undefined;
+  const push = createPushGateway(options.push);
+  started.push = push;
   const gateway = createGateway({
     localEndpoints: [
       localAccessGuard(LOCAL_CREDENTIALS, callerForToken, bearerToken),
       // Right after the guard: a request it let through without a token goes nowhere else.
       ...(charts ? [charts.endpoint] : []),
+      push.endpoint,
       ...workflows.endpoints,
       capacityEndpoint(consumedCapacity, requestCounts, dynamodbEndpoint),
     ],
@@ -262,7 +283,28 @@ async function bringUp(
     const { registerLocalRepository } = await import('../functions/helm/repos-service.js');
     await registerLocalRepository('myrepo', charts.url, charts.charts);
   }
+  // The config table's stream drives the push fan-out, as the event source mapping does in AWS.
+  const { PUSH_API } = await import('../functions/kvconfig/push-routes.js');
+  const { handler: fanOut } = (await import('../functions/kvconfig/push-fanout.js')) as {
+    handler: (event: unknown, context: unknown) => Promise<DynamoDBBatchResponse>;
+  };
+  started.streams = await startStreamReader({
+    endpoint: dynamodbEndpoint,
+    table: tables[PUSH_API.fanOut.table],
+    filterPattern: PUSH_API.fanOut.filterPattern,
+    batchSize: PUSH_API.fanOut.batchSize,
+    handler: (event) => fanOut(event, lambdaContext(PUSH_API.fanOut.entry, 60_000)),
+    onError: (error) => console.warn(`push fan-out (config table stream): ${error instanceof Error ? error.message : String(error)}`),
+  });
   ready.handle = (req, res) => void gateway(req, res);
+  started.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    void push.upgrade(req, socket, head).then((handled) => {
+      if (!handled)
+        socket.end(
+          'HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\nconnection: close\r\ncontent-length: 36\r\n\r\n{"message":"no WebSocket API here"}\n',
+        );
+    });
+  });
 
   return {
     url,
@@ -272,6 +314,7 @@ async function bringUp(
     localCredentials: LOCAL_CREDENTIALS,
     chartRepositoryUrl: charts?.url,
     kubeconfig,
+    pushConnections: push.connectionCount,
     dynamodbPid: started.dynamo?.pid,
     tables,
     dynamodbEndpoint,

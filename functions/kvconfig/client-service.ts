@@ -4,11 +4,16 @@ import { NeverReleasedError } from './errors.js';
 import { watchHead } from './head-watch.js';
 import { requireNamespace } from './hierarchy-service.js';
 import type { NamespacePath } from './keys.js';
-import { changesSince, headOf } from './releases-service.js';
+import type { GrayClient } from './gray.js';
+import { servedHead } from './gray.js';
+import { changesSince } from './releases-service.js';
 import { readValues } from './store/items.js';
 import { readManifestRange } from './store/releases.js';
 import type { ManifestRef } from './store/releases.js';
 import { configPages } from './page-cache.js';
+
+export { servedHead } from './gray.js';
+export type { GrayClient, ServedHead } from './gray.js';
 
 /** What application instances call all day: `configs` (a page of the latest release) and the long poll. */
 
@@ -35,16 +40,18 @@ function etagOf(releaseId: string, page: number, size: number, releaseKey: strin
 }
 
 /**
- * A page of the latest release. Reads: the namespace item (the head), then — unless the container
- * has the page of that release cached — the manifest chunks covering the page and its values; plus, with a `releaseKey` other than the head, that release's
- * item and both manifests. A matching `If-None-Match` answers 304 after the first read.
+ * A page of the release `client` is served (the gray release when it matches the gray rules, else
+ * the latest main release). Reads: the namespace item (the head), then — unless the container has
+ * the page of that release cached — the manifest chunks covering the page and its values; plus,
+ * with a `releaseKey` other than the served one, that release's item and both manifests. A matching
+ * `If-None-Match` answers 304 after the first read.
  */
 export async function readConfigs(
   p: NamespacePath,
-  input: { releaseKey?: string | undefined; page: number; size: number; ifNoneMatch?: string | undefined },
+  input: { releaseKey?: string | undefined; page: number; size: number; ifNoneMatch?: string | undefined; client?: GrayClient },
 ): Promise<{ notModified: true; etag: string } | { notModified: false; etag: string; page: ConfigsPage }> {
   const ns = await requireNamespace(p);
-  const head = headOf(ns);
+  const head = servedHead(ns, input.client ?? {});
   if (!head) throw new NeverReleasedError(p.namespace);
   const etag = etagOf(head.release_id, input.page, input.size, input.releaseKey);
   if (
@@ -57,7 +64,7 @@ export async function readConfigs(
     return { notModified: true, etag };
   const offset = (input.page - 1) * input.size;
   const items = await releasedPage(ns.uid, head, offset, input.size);
-  const changed = input.releaseKey ? await changesSince(ns, input.releaseKey) : undefined;
+  const changed = input.releaseKey ? await changesSince(ns, input.releaseKey, { head }) : undefined;
   return {
     notModified: false,
     etag,
@@ -67,7 +74,7 @@ export async function readConfigs(
       clusterName: p.cluster,
       namespaceName: p.namespace,
       releaseKey: head.release_id,
-      comment: ns.latest_comment ?? '',
+      comment: head.comment,
       total: head.item_count,
       page: input.page,
       size: input.size,
@@ -104,22 +111,25 @@ export class PollTimeoutError extends HttpError {
 }
 
 /**
- * Waits until the namespace's latest release differs from `releaseKey` and returns it; answers at
- * once when the client's key is already stale, 404 at once when the namespace was never released,
- * and throws PollTimeoutError after `timeoutSeconds`.
+ * Waits until the release `client` is served (gray or main, see servedHead) differs from
+ * `releaseKey` and returns it; answers at once when the client's key is already stale, 404 at once
+ * when the client is served no release, and throws PollTimeoutError after `timeoutSeconds`. A gray
+ * publish, merge, abandon or rules change wakes exactly the clients whose served release it changes.
  */
-export async function waitForChange(p: NamespacePath, releaseKey: string, timeoutSeconds: number): Promise<{ releaseKey: string }> {
+export async function waitForChange(p: NamespacePath, releaseKey: string, timeoutSeconds: number, client: GrayClient = {}): Promise<{ releaseKey: string }> {
   const ns = await requireNamespace(p, false);
+  const served = servedHead(ns, client)?.release_id;
   // As `configs` does: there is nothing to wait for a change of, and a client holding a poll open
   // for the whole timeout would only learn that later.
-  if (!ns.latest_release_id) throw new NeverReleasedError(p.namespace);
-  if (ns.latest_release_id !== releaseKey) return { releaseKey: ns.latest_release_id };
+  if (!served) throw new NeverReleasedError(p.namespace);
+  if (served !== releaseKey) return { releaseKey: served };
   return new Promise((done, fail) => {
     const timer = setTimeout(() => {
       stop();
       fail(new PollTimeoutError());
     }, timeoutSeconds * 1000);
-    const stop = watchHead(p, (latest) => {
+    const stop = watchHead(p, (head) => {
+      const latest = head && servedHead(head, client)?.release_id;
       if (latest && latest !== releaseKey) {
         clearTimeout(timer);
         stop();

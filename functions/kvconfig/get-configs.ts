@@ -2,17 +2,18 @@ import * as z from 'zod';
 import { headerValue } from '#shared/headers.js';
 import { httpHandler } from '#shared/http.js';
 import { readConfigs } from './client-service.js';
-import { ConfigsPageSchema, ETAG_HEADER, NamespacePathSchema, pageQuery, toNamespace } from './schemas.js';
+import { ConfigsPageSchema, ETAG_HEADER, GrayClientQuery, NamespacePathSchema, pageQuery, toNamespace } from './schemas.js';
 
 export const GetConfigsQuerySchema = pageQuery(100, 500).extend({
   releaseKey: z.string().max(64, 'must be at most 64 characters').optional(),
-  label: z.string().max(256).optional(),
-  ip: z.string().max(64).optional(),
+  ...GrayClientQuery,
 });
 
 /**
- * A page of the latest release, with `ETag` / `If-None-Match` (304). Streams its answer: 500 values
- * of 64 KiB exceed Lambda's 6 MB buffered response. `label` and `ip` are accepted and reserved.
+ * A page of the release the client is served, with `ETag` / `If-None-Match` (304): the gray release
+ * when its `ip` (default: the caller's source address) or one of its `label`s matches the gray
+ * rules, else the latest release. Streams its answer: 500 values of 64 KiB exceed Lambda's 6 MB
+ * buffered response.
  */
 export const handler = httpHandler(
   {
@@ -22,7 +23,8 @@ export const handler = httpHandler(
   },
   async ({ path, query, event }) => {
     const ifNoneMatch = headerValue(event.headers, 'if-none-match');
-    const result = await readConfigs(toNamespace(path), { releaseKey: query.releaseKey, page: query.page, size: query.size, ifNoneMatch });
+    const client = { ip: query.ip ?? event.requestContext.identity.sourceIp, label: query.label };
+    const result = await readConfigs(toNamespace(path), { releaseKey: query.releaseKey, page: query.page, size: query.size, ifNoneMatch, client });
     const headers = { etag: result.etag, 'cache-control': 'no-cache' };
     return result.notModified ? { statusCode: 304, headers } : { headers, data: result.page };
   },

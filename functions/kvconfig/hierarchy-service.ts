@@ -147,7 +147,7 @@ export async function listNamespaces(
 }
 
 /**
- * Deletes a namespace. Without `force` it must hold no items and no releases (409 otherwise). Its
+ * Deletes a namespace. Without `force` it must hold no items, no releases and no gray release (409 otherwise). Its
  * data is keyed by its uid, so it is invisible the moment the namespace item is gone; the purge
  * that follows frees the storage.
  */
@@ -156,7 +156,12 @@ export async function deleteNamespace(p: NamespacePath, force: boolean): Promise
   const outcome = await store.removeNamespace(p, force);
   if (outcome === 'missing') throw new ConfigNotFoundError('namespace', p.namespace);
   if (outcome === 'has-children') {
-    const what = record.item_count > 0 ? (['items', record.item_count] as const) : (['releases', record.latest_seq] as const);
+    const what =
+      record.item_count > 0
+        ? (['items', record.item_count] as const)
+        : record.latest_seq > 0
+          ? (['releases', record.latest_seq] as const)
+          : (['gray release', 1] as const);
     throw new HasChildrenError('namespace', p.namespace, what[0], what[1]);
   }
   await purgeNamespaceData(record.uid);

@@ -14,3 +14,16 @@ export function seqOfReleaseId(id: string): number | undefined {
   const match = /^r-\d{14}([0-9a-z]{6})[0-9a-f]{8}$/.exec(id);
   return match?.[1] ? Number.parseInt(match[1], 36) : undefined;
 }
+
+/**
+ * Gray release ids: `g-` + UTC yyyyMMddHHmmss + 14 random hex. They have no sequence (a gray release
+ * is found by id in its own partition), and the prefix tells them from main release ids.
+ */
+export function makeGrayReleaseId(at: Date): string {
+  const stamp = at.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+  return `g-${stamp}${randomBytes(7).toString('hex')}`;
+}
+
+export function isGrayReleaseId(id: string): boolean {
+  return /^g-\d{14}[0-9a-f]{14}$/.test(id);
+}

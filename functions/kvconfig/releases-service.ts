@@ -1,15 +1,19 @@
 import { InternalError } from '#shared/errors.js';
 import { nowIso } from '#shared/ids.js';
-import { ConfigNotFoundError, NeverReleasedError } from './errors.js';
+import { ConfigNotFoundError, GrayNotFoundError, NeverReleasedError } from './errors.js';
+import type { PendingGrayRelease } from './gray-releases.js';
+import { writeGrayRelease } from './gray-releases.js';
 import { headChanged } from './head-watch.js';
 import { requireNamespace } from './hierarchy-service.js';
 import type { NamespacePath } from './keys.js';
-import { makeReleaseId, seqOfReleaseId } from './release-id.js';
+import { isGrayReleaseId, makeReleaseId, seqOfReleaseId } from './release-id.js';
 import type { Attempt } from './release-turns.js';
 import { inTurn } from './release-turns.js';
+import { getGrayRelease, readOverrides } from './store/gray.js';
 import { allPointers, readValues } from './store/items.js';
 import type { ManifestEntry, NamespaceRecord, ReleaseRecord } from './store/records.js';
 import * as releases from './store/releases.js';
+import type { ManifestRef } from './store/releases.js';
 
 /** Publishing, listing, reading and rolling back immutable releases. */
 
@@ -40,22 +44,31 @@ const view = (p: NamespacePath, r: ReleaseRecord): ReleaseView => ({
 /** `yyyyMMddHHmmss` in UTC, for generated release names. */
 const stamp = (iso: string) => iso.replace(/[-:TZ]/g, '').slice(0, 14);
 
+/** Writers of one namespace's releases — main and gray — take turns under this key. */
+export const turnKeyOf = (p: NamespacePath) => `${p.env}/${p.app}/${p.cluster}/${p.namespace}`;
+
+/** What a main release does to the gray branch: re-base its published release (publish, rollback), or end it (merge). */
+type GrayMode = 'rebase' | 'merge';
+
 /**
  * Commits a new release whose manifest `entriesOf` computes from the namespace as read. Writers of
  * one namespace take turns (`inTurn`): each gets its release, in order, or a 409 telling it to retry
  * once its time budget is spent, so concurrent publishes form a total order and none answers 500.
+ * With a published gray release, the same transaction re-bases it on the new release (gray clients
+ * get main's changes under their overrides); a merge (`mode` merge) instead ends the branch.
  */
-async function commit(
+export async function commit(
   p: NamespacePath,
   meta: { name: (ns: NamespaceRecord, at: string) => string; operator: string; comment: string },
-  action: 'publish' | 'rollback',
+  action: 'publish' | 'rollback' | 'gray_merge',
   entriesOf: (ns: NamespaceRecord) => Promise<ManifestEntry[]>,
+  mode: GrayMode = 'rebase',
 ): Promise<ReleaseView> {
-  const turnKey = `${p.env}/${p.app}/${p.cluster}/${p.namespace}`;
-  return inTurn(
-    turnKey,
+  const committed = await inTurn(
+    turnKeyOf(p),
     async (): Promise<Attempt<ReleaseView>> => {
       const ns = await requireNamespace(p);
+      if (mode === 'merge' && !ns.gray) throw new GrayNotFoundError(p.namespace);
       const entries = await entriesOf(ns);
       const at = new Date();
       const time = nowIso(at);
@@ -72,17 +85,43 @@ async function commit(
         item_count: entries.length,
         chunk_count: chunkCount,
       };
-      const outcome = await releases.commitRelease(p, ns.uid, ns.latest_seq, record, action);
-      if (outcome === 'committed') {
-        headChanged(p, record.release_id);
-        return { committed: view(p, record) };
+      let gray: releases.GrayCommit = { kind: 'none' };
+      let rebased: PendingGrayRelease | undefined;
+      if (mode === 'merge' && ns.gray) gray = { kind: 'end', grayId: ns.gray.id, rev: ns.gray.rev };
+      else if (ns.gray?.release) {
+        rebased = await rebase(ns.uid, ns.gray.id, ns.gray.release.release_id, { release_id: releaseId, entries });
+        gray = { kind: 'rebase', grayId: ns.gray.id, previousId: ns.gray.release.release_id, record: rebased.record };
       }
-      await releases.deleteManifest(ns.uid, releaseId, chunkCount);
+      const outcome = await releases.commitRelease(p, ns.uid, ns.latest_seq, record, action, gray);
+      if (outcome === 'committed') return { committed: view(p, record) };
+      await Promise.all([releases.deleteManifest(ns.uid, releaseId, chunkCount), rebased?.discard()]);
       if (outcome === 'no-namespace') throw new ConfigNotFoundError('namespace', p.namespace);
       return 'lost';
     },
     { what: p.namespace },
   );
+  // After the turn: the next writer need not wait for this process's waiters to be told.
+  await headChanged(p);
+  return committed;
+}
+
+/** The published gray release `previousId`, built again on main's new release with the same overrides, name and comment. */
+async function rebase(
+  uid: string,
+  grayId: string,
+  previousId: string,
+  base: { release_id: string; entries: readonly ManifestEntry[] },
+): Promise<PendingGrayRelease> {
+  const previous = await getGrayRelease(uid, previousId, true);
+  if (!previous) throw new InternalError(`gray release ${previousId} is missing`);
+  return writeGrayRelease(uid, {
+    grayId,
+    base,
+    overrides: await readOverrides(uid, previous),
+    name: () => previous.release_name,
+    operator: previous.operator,
+    comment: previous.comment,
+  });
 }
 
 /** Publishes the namespace's current items as a new immutable release. */
@@ -154,14 +193,27 @@ export function headOf(ns: NamespaceRecord): { release_id: string; item_count: n
   return ns.latest_release_id ? { release_id: ns.latest_release_id, item_count: ns.latest_item_count ?? 0 } : undefined;
 }
 
-/** Changes since release `id` up to the head; undefined when the id is not one of the namespace's releases. */
-export async function changesSince(ns: NamespaceRecord, id: string, headEntries?: readonly ManifestEntry[]): Promise<Changed | undefined> {
-  const head = headOf(ns);
+/** A main or gray release of the namespace by id, as a manifest reference; undefined for an unknown or forged id. */
+async function findManifest(ns: NamespaceRecord, id: string): Promise<ManifestRef | undefined> {
+  if (isGrayReleaseId(id)) return getGrayRelease(ns.uid, id);
+  return findRelease(ns, id);
+}
+
+/**
+ * Changes from release `id` (main or gray) to `head` — the release the client is served, main's by
+ * default; undefined when the id is not one of the namespace's releases.
+ */
+export async function changesSince(
+  ns: NamespaceRecord,
+  id: string,
+  options: { head?: ManifestRef | undefined; headEntries?: readonly ManifestEntry[] } = {},
+): Promise<Changed | undefined> {
+  const head = 'head' in options ? options.head : headOf(ns);
   if (!head) return undefined;
   if (id === head.release_id) return { added: [], updated: [], deleted: [] };
-  const old = await findRelease(ns, id);
+  const old = await findManifest(ns, id);
   if (!old) return undefined;
-  const [before, after] = await Promise.all([releases.readManifest(ns.uid, old), headEntries ?? releases.readManifest(ns.uid, head)]);
+  const [before, after] = await Promise.all([releases.readManifest(ns.uid, old), options.headEntries ?? releases.readManifest(ns.uid, head)]);
   return diffManifests(before, after);
 }
 
@@ -180,6 +232,6 @@ export async function getLatestRelease(p: NamespacePath, releaseId: string) {
     ns.uid,
     entries.map(([key, version, , value]) => [key, version, value] as const),
   );
-  const changed = (releaseId && (await changesSince(ns, releaseId, entries))) || { added: [], updated: [], deleted: [] };
+  const changed = (releaseId && (await changesSince(ns, releaseId, { headEntries: entries }))) || { added: [], updated: [], deleted: [] };
   return { env: p.env, ...view(p, latest), items: entries.map(([key]) => ({ key, value: values.get(key) ?? '' })), changed };
 }

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import * as z from 'zod';
 import { boolParam, intParam, multiLine, NameSchema, pathValueProblem, singleLine } from '#shared/validation.js';
 import type { NamespacePath } from './keys.js';
@@ -34,6 +35,9 @@ export const toNamespace = (p: z.infer<typeof NamespacePathSchema>): NamespacePa
   namespace: p.namespace_name,
 });
 
+/** Item values: up to 64 KiB of UTF-8; a value may be a whole file, so tabs and line breaks are kept, other control characters refused. */
+export const ItemValueSchema = multiLine(z.string()).refine((v) => Buffer.byteLength(v, 'utf8') <= 64 * 1024, 'must be at most 64 KiB (UTF-8)');
+
 /** Page/size query with the route's default and maximum size. */
 export function pageQuery(defaultSize: number, maxSize: number) {
   return z.object({
@@ -58,8 +62,43 @@ export function eitherCase<S extends z.ZodType>(snake: string, camel: string, sc
   }, schema);
 }
 
+/**
+ * Gray rules and the clients they match. An IP is an IPv4 or IPv6 address (no ranges); a label is a
+ * name (letters, digits, `_`, `-`, `.`). A client sends `label` as one or more labels, comma-separated.
+ */
+export const IpSchema = z
+  .string()
+  .max(64, 'must be at most 64 characters')
+  .refine((v) => isIP(v) !== 0, 'must be an IPv4 or IPv6 address');
+export const LabelSchema = NameSchema;
+export const ClientLabelsSchema = singleLine(z.string().max(256, 'must be at most 256 characters'));
+export const MAX_GRAY_RULES = 100;
+/**
+ * The rules live on the namespace item, which every `configs` and `notifications` request reads:
+ * 2 KiB of them in all keep that item under the 4 KB one read unit covers.
+ */
+export const MAX_GRAY_RULES_BYTES = 2048;
+export const GrayRulesBodySchema = z
+  .object({
+    ips: z.array(IpSchema).max(MAX_GRAY_RULES, `must hold at most ${MAX_GRAY_RULES} addresses`).default([]),
+    labels: z.array(LabelSchema).max(MAX_GRAY_RULES, `must hold at most ${MAX_GRAY_RULES} labels`).default([]),
+  })
+  .refine((r) => [...r.ips, ...r.labels].reduce((sum, v) => sum + Buffer.byteLength(v, 'utf8') + 3, 0) <= MAX_GRAY_RULES_BYTES, {
+    message: `ips and labels must take at most ${MAX_GRAY_RULES_BYTES} bytes in all (3 per entry plus its text)`,
+    path: ['labels'],
+  });
+/** What `configs` and `notifications` take to pick a client's release (the reserved `ip` and `label`). */
+export const GrayClientQuery = { ip: IpSchema.optional(), label: ClientLabelsSchema.optional() };
+
 /** Operator names in release bodies: who published, for audit and display. */
 export const OperatorSchema = singleLine(z.string().min(1, 'must not be empty').max(64, 'must be at most 64 characters'));
+
+/** What a publish (main or gray) or a merge takes: who releases, and optionally its name and comment. */
+export const ReleaseBodySchema = z.object({
+  operator: OperatorSchema,
+  release_name: singleLine(z.string().min(1).max(128, 'must be at most 128 characters')).optional(),
+  comment: DescriptionSchema.optional(),
+});
 
 /*
  * Response schemas: what each handler's `data` holds, for the OpenAPI document (`response:` in the
@@ -131,3 +170,41 @@ export const EnvNamespaceSchema = NamespaceSchema.extend({ env: z.string() });
 export const DeletedNamespaceSchema = z.object({ namespace: z.object({ namespace_name: z.string(), app_name: z.string(), cluster_name: z.string() }) });
 export const SetItemSchema = z.object({ item: ItemSchema });
 export const DeletedItemSchema = z.object({ key: z.string(), namespace_name: z.string() });
+const GrayReleaseFields = {
+  release_id: z.string(),
+  release_name: z.string(),
+  release_time: z.string(),
+  operator: z.string(),
+  comment: z.string(),
+  /** Items of the gray release: main's release with the gray items applied. */
+  item_count: z.number().int(),
+  /** The main release it was built on; null when main was never released. */
+  base_release_id: z.string().nullable(),
+};
+export const GraySchema = z.object({
+  env: z.string(),
+  app_name: z.string(),
+  cluster_name: z.string(),
+  namespace_name: z.string(),
+  gray_id: z.string(),
+  rules: z.object({ ips: Keys, labels: Keys }),
+  /** Gray items (overrides) of the branch. */
+  item_count: z.number().int(),
+  operator: z.string(),
+  ...Timestamps,
+  /** The published gray release; null until the first gray publish. */
+  release: z.object(GrayReleaseFields).nullable(),
+});
+export const GrayItemSchema = z.object({ key: z.string(), value: z.string(), deleted: z.boolean(), namespace_name: z.string(), ...Timestamps });
+export const SetGrayItemSchema = z.object({ item: GrayItemSchema });
+export const GrayItemListSchema = z.object({
+  items: z.array(z.object({ key: z.string(), value: z.string(), deleted: z.boolean(), created_at: z.string(), updated_at: z.string() })),
+  ...Page,
+});
+export const GrayPublishedSchema = z.object({ env: z.string(), namespace_name: z.string(), ...GrayReleaseFields });
+export const AbandonedGraySchema = z.object({
+  namespace_name: z.string(),
+  gray_id: z.string(),
+  /** The main release the gray clients are served from now on; null when main was never released. */
+  releaseKey: z.string().nullable(),
+});

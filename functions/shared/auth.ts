@@ -89,7 +89,11 @@ export function forgetToken(hash: string): void {
 
 /** The caller a token belongs to, or undefined when the token is unknown. */
 export async function callerForToken(token: string): Promise<Caller | undefined> {
-  const hash = hashToken(token);
+  return callerForTokenHash(hashToken(token));
+}
+
+/** The caller whose token has this hash (a push connection keeps the hash, never the token). */
+export async function callerForTokenHash(hash: string): Promise<Caller | undefined> {
   const cached = known.get(hash);
   if (cached && cached.until > Date.now()) return cached.caller;
   const { Item } = await dynamo.send(new GetCommand({ TableName: config.tables.platform, Key: tokenKey(hash), ConsistentRead: true }));

@@ -20,6 +20,13 @@ const ConfigSchema = z.object({
   /** Off AWS only: the credentials the local runtime generated, which its SFN endpoint verifies (SigV4). */
   LOCAL_SFN_ACCESS_KEY_ID: z.string().default('local'),
   LOCAL_SFN_SECRET_ACCESS_KEY: z.string().default('local'),
+  /**
+   * Where the push functions post to WebSocket connections: the WebSocket API stage's management
+   * endpoint (`https://<api>.execute-api.<region>.amazonaws.com/<stage>`), or the local gateway's `/local/ws`.
+   */
+  PUSH_ENDPOINT: z.string().url().optional(),
+  /** `sdk`: the management API through the SDK (AWS, and locally over HTTP); `local`: the local gateway in-process. */
+  PUSH_TRANSPORT: z.enum(['sdk', 'local']).default('sdk'),
   /** JSON object: workflow name → state machine ARN (CDK) or local name. */
   STATE_MACHINES: z.string().default('{}'),
   HELM_BINARY: z.string().default('/opt/helm/helm'),
@@ -75,6 +82,8 @@ export type Config = Readonly<{
   tables: Readonly<{ platform: string; config: string; fleet: string; helm: string }>;
   dynamodbEndpoint: string | undefined;
   sfnEndpoint: string | undefined;
+  pushEndpoint: string | undefined;
+  pushTransport: 'sdk' | 'local';
   localSfnCredentials: Readonly<{ accessKeyId: string; secretAccessKey: string }>;
   stateMachines: Readonly<Record<string, string>>;
   helmBinary: string;
@@ -112,6 +121,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     tables: { platform: e.PLATFORM_TABLE, config: e.CONFIG_TABLE, fleet: e.FLEET_TABLE, helm: e.HELM_TABLE },
     dynamodbEndpoint: e.DYNAMODB_ENDPOINT,
     sfnEndpoint: e.SFN_ENDPOINT,
+    pushEndpoint: e.PUSH_ENDPOINT,
+    pushTransport: e.PUSH_TRANSPORT,
     localSfnCredentials: { accessKeyId: e.LOCAL_SFN_ACCESS_KEY_ID, secretAccessKey: e.LOCAL_SFN_SECRET_ACCESS_KEY },
     stateMachines: machines,
     helmBinary: e.HELM_BINARY,

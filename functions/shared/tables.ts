@@ -14,13 +14,25 @@ export type TableDefinition = Readonly<{
   indexes: readonly ('gsi1' | 'gsi2')[];
   /** Attribute holding an epoch-seconds expiry, when the table has expiring items. */
   ttlAttribute?: string;
+  /**
+   * The table's DynamoDB stream, when something reacts to its changes: `NEW_AND_OLD_IMAGES` for the
+   * config table, whose namespace items' changes the push fan-out reads (functions/kvconfig/push-fanout.ts).
+   */
+  stream?: 'NEW_AND_OLD_IMAGES';
   /** What the table holds, for people reading the console. */
   description: string;
 }>;
 
 export const TABLE_DEFINITIONS: readonly TableDefinition[] = [
   { key: 'platform', envVar: 'PLATFORM_TABLE', indexes: ['gsi1'], ttlAttribute: 'expires_at', description: 'users, tokens and platform settings' },
-  { key: 'config', envVar: 'CONFIG_TABLE', indexes: ['gsi1'], description: 'configuration center: apps, clusters, namespaces, items, releases' },
+  {
+    key: 'config',
+    envVar: 'CONFIG_TABLE',
+    indexes: ['gsi1'],
+    ttlAttribute: 'expires_at',
+    stream: 'NEW_AND_OLD_IMAGES',
+    description: 'configuration center: apps, clusters, namespaces, items, releases, push connections',
+  },
   {
     key: 'fleet',
     envVar: 'FLEET_TABLE',

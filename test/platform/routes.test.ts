@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../functions/routes.js';
 import { FUNCTIONS } from '../../functions/tasks.js';
+import { PUSH_API } from '../../functions/kvconfig/push-routes.js';
 import type { HttpHandler } from '../../functions/shared/http.js';
 import { installLambdaStreamingGlobal } from '../../local/lambda-streaming.js';
 import { generateOpenApi, OPENAPI_FILE } from '../../scripts/openapi.js';
@@ -22,7 +23,12 @@ function handlerFiles(dir: string): string[] {
 }
 
 describe('route table', () => {
-  const entries = new Set([...ROUTES.map((r) => r.entry), ...FUNCTIONS.map((f) => f.entry)]);
+  const entries = new Set([
+    ...ROUTES.map((r) => r.entry),
+    ...FUNCTIONS.map((f) => f.entry),
+    ...PUSH_API.routes.flatMap((r) => (r.entry ? [r.entry] : [])),
+    PUSH_API.fanOut.entry,
+  ]);
 
   it('has a row for every handler file', () => {
     const orphans = handlerFiles(FUNCTIONS_DIR).filter((file) => !entries.has(file));

@@ -195,11 +195,11 @@ export async function createNamespace(env: string, record: NamespaceRecord): Pro
   );
 }
 
-/** Removes a namespace; without `force` only while it has no items and no releases. */
+/** Removes a namespace; without `force` only while it has no items, no releases and no gray release. */
 export async function removeNamespace(p: NamespacePath, force: boolean): Promise<Removed> {
   return removeChild(
     namespaceKey(p),
-    { expression: 'item_count = :zero AND latest_seq = :zero', values: { ':zero': 0 } },
+    { expression: 'item_count = :zero AND latest_seq = :zero AND attribute_not_exists(gray)', values: { ':zero': 0 } },
     { key: clusterKey(p.env, p.app, p.cluster), counter: 'namespace_count' },
     force,
   );

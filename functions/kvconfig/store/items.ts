@@ -17,7 +17,7 @@ import { ItemRecordSchema } from './records.js';
  * that was deleted, nor in one created again under the same name).
  */
 const table = () => config.tables.config;
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 export const MAX_ITEMS = 5000;
 
@@ -28,7 +28,8 @@ export function hashValue(value: string): string {
   return createHash('sha256').update(value).digest('base64url').slice(0, 22);
 }
 
-function historyPut(uid: string, now: string, record: Record<string, unknown>): TransactItem {
+/** A history record put, for a transaction that also moves the namespace's `history_count`. */
+export function historyPut(uid: string, now: string, record: Record<string, unknown>): TransactItem {
   return { Put: { TableName: table(), Item: { pk: historyPk(uid), sk: `${now}#${newId('h')}`, time: now, ...record } } };
 }
 

@@ -4,7 +4,9 @@ import { batchWrite, dynamo, forEachQueryPage, isTransactionConditionFailed, que
 import { newId } from '#shared/ids.js';
 import type { NamespacePath } from '../keys.js';
 import { chunkKey, historyPk, MANIFEST_CHUNK_SIZE, namespaceKey, releaseKey } from '../keys.js';
-import type { ManifestEntry, ReleaseRecord } from './records.js';
+import { grayHeadOf, grayReleasePut } from './gray.js';
+import type { TransactItem } from './items.js';
+import type { GrayReleaseRecord, ManifestEntry, ReleaseRecord } from './records.js';
 import { ManifestEntrySchema, ReleaseRecordSchema } from './records.js';
 
 /**
@@ -35,60 +37,103 @@ export async function deleteManifest(uid: string, releaseId: string, chunkCount:
 
 export type CommitOutcome = 'committed' | 'lost-race' | 'no-namespace';
 
-/** Makes release `release` the namespace's latest, if the head is still at `expectedSeq`. */
+/**
+ * What a main release does to the namespace's gray branch, in the same transaction, and the gray
+ * state it requires (so a gray publish racing it from another process makes one of them retry):
+ * - `none`: the namespace has no published gray release (and must still have none);
+ * - `rebase`: the published gray release `previousId` is replaced by `record` — the new main release
+ *   with the same overrides — so gray clients get main's changes too (as Apollo does);
+ * - `end`: a merge — the branch `grayId`, its items still at revision `rev`, is removed.
+ */
+export type GrayCommit =
+  { kind: 'none' } | { kind: 'rebase'; grayId: string; previousId: string; record: GrayReleaseRecord } | { kind: 'end'; grayId: string; rev: number };
+
+/** The namespace update's gray part: expression pieces and their names and values. */
+function grayPart(gray: GrayCommit): { set: string; remove: string; condition: string; names: Record<string, string>; values: Record<string, unknown> } {
+  if (gray.kind === 'none') return { set: '', remove: '', condition: 'attribute_not_exists(#g.#rel)', names: { '#g': 'gray', '#rel': 'release' }, values: {} };
+  if (gray.kind === 'rebase')
+    return {
+      set: ', #g.#rel = :grayHead',
+      remove: '',
+      condition: '#g.#gid = :gid AND #g.#rel.#rid = :grayPrevious',
+      names: { '#g': 'gray', '#gid': 'id', '#rel': 'release', '#rid': 'release_id' },
+      values: { ':grayHead': grayHeadOf(gray.record), ':gid': gray.grayId, ':grayPrevious': gray.previousId },
+    };
+  return {
+    set: '',
+    remove: ' REMOVE #g',
+    condition: '#g.#gid = :gid AND #g.#rev = :rev',
+    names: { '#g': 'gray', '#gid': 'id', '#rev': 'rev' },
+    values: { ':gid': gray.grayId, ':rev': gray.rev },
+  };
+}
+
+/**
+ * Makes release `release` the namespace's latest, if the head is still at `expectedSeq` and the gray
+ * branch is as `gray` expects. `action` names the history record (`gray_merge` for a merge).
+ */
 export async function commitRelease(
   p: NamespacePath,
   uid: string,
   expectedSeq: number,
   release: ReleaseRecord,
-  action: 'publish' | 'rollback',
+  action: 'publish' | 'rollback' | 'gray_merge',
+  gray: GrayCommit = { kind: 'none' },
 ): Promise<CommitOutcome> {
-  try {
-    await dynamo.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          { Put: { TableName: table(), Item: { ...releaseKey(uid, release.seq), ...release }, ConditionExpression: 'attribute_not_exists(pk)' } },
-          {
-            Update: {
-              TableName: table(),
-              Key: namespaceKey(p),
-              UpdateExpression:
-                'SET latest_seq = :seq, latest_release_id = :id, latest_release_name = :name, latest_release_time = :time, latest_comment = :comment, latest_operator = :op, latest_item_count = :count ADD history_count :one',
-              ConditionExpression: 'uid = :uid AND latest_seq = :expected',
-              ExpressionAttributeValues: {
-                ':seq': release.seq,
-                ':id': release.release_id,
-                ':name': release.release_name,
-                ':time': release.release_time,
-                ':comment': release.comment,
-                ':op': release.operator,
-                ':count': release.item_count,
-                ':one': 1,
-                ':uid': uid,
-                ':expected': expectedSeq,
-              },
-            },
-          },
-          {
-            Put: {
-              TableName: table(),
-              Item: {
-                pk: historyPk(uid),
-                sk: `${release.release_time}#${newId('h')}`,
-                action,
-                release_id: release.release_id,
-                release_name: release.release_name,
-                operator: release.operator,
-                time: release.release_time,
-              },
-            },
-          },
-        ],
+  const part = grayPart(gray);
+  const history = (record: Record<string, unknown>): TransactItem => ({
+    Put: { TableName: table(), Item: { pk: historyPk(uid), sk: `${release.release_time}#${newId('h')}`, time: release.release_time, ...record } },
+  });
+  const items: TransactItem[] = [
+    { Put: { TableName: table(), Item: { ...releaseKey(uid, release.seq), ...release }, ConditionExpression: 'attribute_not_exists(pk)' } },
+    {
+      Update: {
+        TableName: table(),
+        Key: namespaceKey(p),
+        UpdateExpression: `SET latest_seq = :seq, latest_release_id = :id, latest_release_name = :name, latest_release_time = :time, latest_comment = :comment, latest_operator = :op, latest_item_count = :count${part.set}${part.remove} ADD history_count :histories`,
+        ConditionExpression: `uid = :uid AND latest_seq = :expected AND ${part.condition}`,
+        ExpressionAttributeNames: part.names,
+        ExpressionAttributeValues: {
+          ':seq': release.seq,
+          ':id': release.release_id,
+          ':name': release.release_name,
+          ':time': release.release_time,
+          ':comment': release.comment,
+          ':op': release.operator,
+          ':count': release.item_count,
+          ':histories': gray.kind === 'rebase' ? 2 : 1,
+          ':uid': uid,
+          ':expected': expectedSeq,
+          ...part.values,
+        },
+      },
+    },
+    history({
+      action,
+      release_id: release.release_id,
+      release_name: release.release_name,
+      operator: release.operator,
+      ...(gray.kind === 'end' ? { gray_id: gray.grayId } : {}),
+    }),
+  ];
+  if (gray.kind === 'rebase') {
+    items.push(
+      grayReleasePut(uid, gray.record),
+      history({
+        action: 'gray_rebase',
+        gray_id: gray.grayId,
+        release_id: gray.record.release_id,
+        release_name: gray.record.release_name,
+        operator: release.operator,
+        base_release_id: release.release_id,
       }),
     );
+  }
+  try {
+    await dynamo.send(new TransactWriteCommand({ TransactItems: items }));
     return 'committed';
   } catch (error) {
-    if (isTransactionConditionFailed(error, 0)) return 'lost-race';
+    if (isTransactionConditionFailed(error, 0) || isTransactionConditionFailed(error, 3)) return 'lost-race';
     if (isTransactionConditionFailed(error, 1)) {
       const { Item } = await dynamo.send(new GetCommand({ TableName: table(), Key: namespaceKey(p), ConsistentRead: true }));
       return Item?.uid === uid ? 'lost-race' : 'no-namespace';
