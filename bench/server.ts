@@ -30,7 +30,9 @@ function serverPid(group: number): number | undefined {
         const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
         const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
         if (Number(fields[2]) !== group) continue;
-        if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('local/start.ts')) return Number(entry);
+        // The Node process itself, not the shell npm runs it through (whose command line names the file too).
+        const [command = '', ...args] = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+        if (/(^|\/)node$/.test(command) && args.includes('local/start.ts')) return Number(entry);
       } catch {
         // the process ended while we looked
       }
