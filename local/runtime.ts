@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { DynamoDBBatchResponse } from 'aws-lambda';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { join, resolve } from 'node:path';
 import { startDynamoDbLocal, ensureTables } from './dynamodb.js';
 import type { LocalDynamo } from './dynamodb.js';
@@ -104,6 +105,28 @@ function capacityEndpoint(counter: { read: number; write: number }, requests: Ma
       body: JSON.stringify({ ...counter, requests: Object.fromEntries(requests), dynamodbEndpoint }),
     };
   };
+}
+
+const WRITE_COMMANDS = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'BatchWriteItemCommand', 'TransactWriteItemsCommand']);
+const afterWrite = new Set<() => void>();
+
+/**
+ * Calls `listener` after every successful write sent with `client`; returns how to stop. One
+ * middleware per client, shared by every runtime of the process (a test may start two).
+ */
+function afterEveryWrite(client: DynamoDBDocumentClient, listener: () => void): () => void {
+  if (!client.middlewareStack.identify().some((name) => name.startsWith('localAfterWrite'))) {
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const result = await next(args);
+        if (WRITE_COMMANDS.has(context.commandName ?? '')) for (const notify of afterWrite) notify();
+        return result;
+      },
+      { step: 'initialize', name: 'localAfterWrite' },
+    );
+  }
+  afterWrite.add(listener);
+  return () => afterWrite.delete(listener);
 }
 
 const ROOT = resolve(new URL('..', import.meta.url).pathname);
@@ -288,7 +311,7 @@ async function bringUp(
   const { handler: fanOut } = (await import('../functions/kvconfig/push-fanout.js')) as {
     handler: (event: unknown, context: unknown) => Promise<DynamoDBBatchResponse>;
   };
-  started.streams = await startStreamReader({
+  const reader = await startStreamReader({
     endpoint: dynamodbEndpoint,
     table: tables[PUSH_API.fanOut.table],
     filterPattern: PUSH_API.fanOut.filterPattern,
@@ -296,6 +319,16 @@ async function bringUp(
     handler: (event) => fanOut(event, lambdaContext(PUSH_API.fanOut.entry, 60_000)),
     onError: (error) => console.warn(`push fan-out (config table stream): ${error instanceof Error ? error.message : String(error)}`),
   });
+  // Every write the functions make goes through this process's client: each one tells the reader to
+  // poll now, so a push leaves at once while an idle stream is polled once a second.
+  const { dynamo } = await import('../functions/shared/dynamo.js');
+  const stopNudging = afterEveryWrite(dynamo, reader.nudge);
+  started.streams = {
+    close: async () => {
+      stopNudging();
+      await reader.close();
+    },
+  };
   ready.handle = (req, res) => void gateway(req, res);
   started.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     void push.upgrade(req, socket, head).then((handled) => {
