@@ -1,9 +1,11 @@
-import { percentile } from './load.js';
-import { formatLoad, load } from './load.js';
+import type { CeilingResult } from './dynamo-ceiling.js';
+import { dynamoCeiling } from './dynamo-ceiling.js';
+import type { LoadResult } from './load.js';
+import { formatLoad, loadCalls, mergeLoads, percentile } from './load.js';
 import { describeSamples, etcdInstalled, etcdRangeLoad, etcdWatchLatency, startEtcd } from './etcd.js';
 import { pushLatency } from './push.js';
 import type { BenchServer } from './server.js';
-import { startServer, unitsDuring } from './server.js';
+import { BENCH_TOKEN, dynamodbEndpointOf, startServer, unitsDuring } from './server.js';
 
 /**
  * Configuration-center figures against `npm start`: configs throughput and latency at 50 clients,
@@ -21,12 +23,7 @@ export async function benchKvconfig(): Promise<string[]> {
     await server.call('POST', `${ns}/items`, { key: 'key.000', value: 'changed' });
     await server.call('POST', `${ns}/releases`, { operator: 'bench' });
 
-    lines.push(
-      formatLoad(
-        'GET configs (100 items of ~110 B), 50 clients',
-        await load({ concurrency: 50, seconds: 10, request: () => server.call('GET', `${ns}/configs`) }),
-      ),
-    );
+    lines.push(...(await configsAgainstCeiling(server, ns)));
     const perCall = async (path: string, calls = 50) => {
       const units = await unitsDuring(server, async () => {
         for (let i = 0; i < calls; i += 1) await (await server.call('GET', path)).arrayBuffer();
@@ -55,6 +52,57 @@ async function namespace(server: BenchServer, env: string, app: string, cluster:
   await server.call('POST', `/api/v1/envs/${env}/apps/${app}/clusters`, { cluster_name: cluster });
   await server.call('POST', `/api/v1/envs/${env}/apps/${app}/clusters/${cluster}/namespaces`, { namespace_name: name });
   return `/api/v1/envs/${env}/apps/${app}/clusters/${cluster}/namespaces/${name}`;
+}
+
+/**
+ * `configs` at 50 clients against the ceiling: the same DynamoDB calls a cached `configs` request
+ * makes, issued directly with the same client at the same concurrency (`dynamoCeiling`). The two
+ * alternate in rounds so that load from elsewhere on the machine weighs on both alike; the ratio of
+ * the two throughputs is the figure to watch. Each side runs in one Node process, so CPU per call
+ * bounds it: the server's per request, the SDK's own per call in the ceiling (the bench process).
+ */
+async function configsAgainstCeiling(server: BenchServer, ns: string): Promise<string[]> {
+  const rounds = 3;
+  const seconds = 4;
+  const [, , , , env = '', , app = '', , cluster = '', , namespace = ''] = ns.split('/');
+  const ceiling = dynamoCeiling({ endpoint: await dynamodbEndpointOf(server), token: BENCH_TOKEN, namespace: { env, app, cluster, namespace } });
+  const configs = (s = seconds) => loadCalls({ concurrency: 50, seconds: s, operation: async () => (await server.get(`${ns}/configs`)) === 200 });
+  try {
+    // Warm-up of both: the page enters the container's cache, the JITs (Node's and DynamoDB Local's Java) settle.
+    await configs(3);
+    await ceiling.run({ concurrency: 50, seconds: 3 });
+    const api: LoadResult[] = [];
+    const direct: CeilingResult[] = [];
+    let apiCpuMs = 0;
+    let apiUnits = 0;
+    let directCpuMs = 0;
+    for (let round = 0; round < rounds; round += 1) {
+      const cpuBefore = server.cpuMs() ?? NaN;
+      let result: LoadResult | undefined;
+      apiUnits += (
+        await unitsDuring(server, async () => {
+          result = await configs();
+        })
+      ).read;
+      apiCpuMs += (server.cpuMs() ?? NaN) - cpuBefore;
+      api.push(result!);
+      const clientBefore = process.cpuUsage();
+      direct.push(await ceiling.run({ concurrency: 50, seconds }));
+      const clientUsed = process.cpuUsage(clientBefore);
+      directCpuMs += (clientUsed.user + clientUsed.system) / 1000;
+    }
+    const apiAll = mergeLoads(api);
+    const directAll = mergeLoads(direct);
+    const directUnits = direct.reduce((sum, r) => sum + r.readUnits, 0);
+    const cpu = Number.isNaN(apiCpuMs) ? '' : `, server CPU ${(apiCpuMs / apiAll.requests).toFixed(2)} ms per request`;
+    return [
+      `${formatLoad('GET configs (100 items of ~110 B, page cached), 50 clients', apiAll)}, ${(apiUnits / apiAll.requests).toFixed(2)} RCU per request${cpu}`,
+      `${formatLoad('the same DynamoDB calls alone (head read, token read every 5 s), same client, 50 clients', directAll)}, ${(directUnits / directAll.requests).toFixed(2)} RCU per call, client CPU ${(directCpuMs / directAll.requests).toFixed(2)} ms per call`,
+      `configs throughput / DynamoDB-only ceiling: ${(apiAll.throughput / directAll.throughput).toFixed(2)} (${rounds} alternating rounds of ${seconds} s each; goal ≥ 0.8)`,
+    ];
+  } finally {
+    ceiling.close();
+  }
 }
 
 /** 200 clients long-poll; each publish is timed from its answer to every client's wake-up. */

@@ -16,10 +16,15 @@ installLambdaStreamingGlobal();
 
 /** API Gateway's own payload limit; the handlers refuse anything over 1 MiB themselves. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+const NO_BODY = Buffer.alloc(0);
 
 type LambdaHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<ProxyResult>;
 
-/** Extra local-only endpoints (the workflow runner's SFN API and execution views). */
+/**
+ * Extra local-only endpoints (the workflow runner's SFN API and execution views, the chart
+ * repository, the capacity counter). They serve paths under `/local` only — the runtime's access
+ * guard covers exactly those — so no other request is shown to them.
+ */
 export type LocalEndpoint = (request: { method: string; path: string; headers: Record<string, string>; body: string }) => Promise<ProxyResult | undefined>;
 
 /**
@@ -44,13 +49,16 @@ export function createGateway(options: { routes?: readonly Route[]; localEndpoin
     const oversized = oversizedResponse(req);
     if (oversized) return oversized;
     // The raw path, not URL.pathname: URL would resolve `..` before we could refuse it.
-    const rawPath = (req.url ?? '/').split('?')[0] || '/';
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const target = req.url ?? '/';
+    const queryAt = target.indexOf('?');
+    const rawPath = (queryAt < 0 ? target : target.slice(0, queryAt)) || '/';
     const method = (req.method ?? 'GET').toUpperCase();
-    const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]));
-    for (const endpoint of options.localEndpoints ?? []) {
-      const answer = await endpoint({ method, path: rawPath, headers, body: body.toString('utf8') });
-      if (answer) return answer;
+    if (rawPath === '/local' || rawPath.startsWith('/local/')) {
+      const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]));
+      for (const endpoint of options.localEndpoints ?? []) {
+        const answer = await endpoint({ method, path: rawPath, headers, body: body.toString('utf8') });
+        if (answer) return answer;
+      }
     }
     const family = familyOfPath(rawPath);
     if (body.length > MAX_PAYLOAD_BYTES) return renderError(family, new ValidationError(`request body is over ${MAX_PAYLOAD_BYTES} bytes`, { field: 'body' }));
@@ -58,7 +66,9 @@ export function createGateway(options: { routes?: readonly Route[]; localEndpoin
     if (resolution.kind !== 'match') return unmatchedResponse(method, rawPath) ?? renderError(family, new ValidationError('unroutable request'));
     const { route, pathParameters } = resolution.match;
     options.requestCounts?.set(`${route.method} ${route.path}`, (options.requestCounts.get(`${route.method} ${route.path}`) ?? 0) + 1);
-    const event = proxyEvent(req, method, rawPath, url, route, pathParameters, body);
+    // What URL's parser would take as the query: up to a fragment, which a client should not send.
+    const query = queryAt < 0 ? '' : target.slice(queryAt + 1).split('#', 1)[0];
+    const event = proxyEvent(req, method, rawPath, query ?? '', route, pathParameters, body);
     const handler = await load(route.entry);
     if (isStreaming(handler)) return stream(handler, event, lambdaContext(route.entry, (route.timeoutSeconds ?? 29) * 1000), res);
     const timeoutMs = (route.timeoutSeconds ?? 29) * 1000;
@@ -80,15 +90,20 @@ export function createGateway(options: { routes?: readonly Route[]; localEndpoin
 
   /** The node:http request listener. */
   return async function gatewayListener(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size <= MAX_PAYLOAD_BYTES + 1) chunks.push(chunk);
+    let body = NO_BODY;
+    // A request with neither Content-Length nor Transfer-Encoding has no body (RFC 9112 §6.3).
+    if (req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0') {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of req as AsyncIterable<Buffer>) {
+        size += chunk.length;
+        if (size <= MAX_PAYLOAD_BYTES + 1) chunks.push(chunk);
+      }
+      body = Buffer.concat(chunks);
     }
     let result: ProxyResult | 'streamed';
     try {
-      result = await dispatch(req, res, Buffer.concat(chunks));
+      result = await dispatch(req, res, body);
     } catch (error) {
       if (res.headersSent) return void res.end();
       result = renderError(familyOfPath(req.url ?? '/'), error);
@@ -112,6 +127,7 @@ async function stream(
   const out = new LocalResponseStream(
     (prelude) => res.writeHead(prelude.statusCode ?? 200, prelude.headers ?? {}),
     (chunk) => res.write(chunk),
+    () => res.end(),
   );
   const timer = setTimeout(() => res.destroy(), context.getRemainingTimeInMillis() + 1000);
   try {
@@ -119,7 +135,7 @@ async function stream(
   } finally {
     clearTimeout(timer);
     if (!res.headersSent) res.writeHead(200, {});
-    res.end();
+    if (!res.writableEnded) res.end();
   }
   return 'streamed';
 }
@@ -128,30 +144,39 @@ function proxyEvent(
   req: IncomingMessage,
   method: string,
   path: string,
-  url: URL,
+  queryString: string,
   route: Route,
   pathParameters: Record<string, string>,
   body: Buffer,
 ): APIGatewayProxyEvent {
   // Names come from the client, so they are map keys, never object properties: `?__proto__=x` or a
-  // header named `constructor` is plain data to API Gateway and must be here too.
+  // header named `constructor` is plain data to API Gateway and must be here too. Object.fromEntries
+  // then makes each an own data property of an ordinary object — the shape Lambda's JSON.parse of
+  // the event gives a handler — and every value here is a string, an array of strings, a number or
+  // null, so the event is exactly what the JSON round trip of API Gateway's event would give.
   const headers = new Map<string, string>();
   const multiValueHeaders = new Map<string, string[]>();
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
     const name = req.rawHeaders[i] ?? '';
     const value = req.rawHeaders[i + 1] ?? '';
     headers.set(name, value);
-    multiValueHeaders.set(name, [...(multiValueHeaders.get(name) ?? []), value]);
+    const values = multiValueHeaders.get(name);
+    if (values) values.push(value);
+    else multiValueHeaders.set(name, [value]);
   }
   const query = new Map<string, string>();
   const multiQuery = new Map<string, string[]>();
-  for (const [key, value] of url.searchParams) {
-    query.set(key, value);
-    multiQuery.set(key, [...(multiQuery.get(key) ?? []), value]);
+  if (queryString !== '') {
+    for (const [key, value] of new URLSearchParams(queryString)) {
+      query.set(key, value);
+      const values = multiQuery.get(key);
+      if (values) values.push(value);
+      else multiQuery.set(key, [value]);
+    }
   }
   const hasQuery = query.size > 0;
   const now = Date.now();
-  const event: APIGatewayProxyEvent = {
+  return {
     resource: route.path,
     path,
     httpMethod: method,
@@ -159,7 +184,7 @@ function proxyEvent(
     multiValueHeaders: Object.fromEntries(multiValueHeaders),
     queryStringParameters: hasQuery ? Object.fromEntries(query) : null,
     multiValueQueryStringParameters: hasQuery ? Object.fromEntries(multiQuery) : null,
-    pathParameters: Object.keys(pathParameters).length > 0 ? pathParameters : null,
+    pathParameters: Object.keys(pathParameters).length > 0 ? { ...pathParameters } : null,
     stageVariables: null,
     body: body.length > 0 ? body.toString('utf8') : null,
     isBase64Encoded: false,
@@ -178,9 +203,6 @@ function proxyEvent(
       resourcePath: route.path,
     },
   };
-  // Lambda hands a handler the event as parsed JSON; the round trip gives the handlers exactly that
-  // shape (a name like `__proto__` becomes an own data property of an ordinary object).
-  return JSON.parse(JSON.stringify(event)) as APIGatewayProxyEvent;
 }
 
 function localIdentity(req: IncomingMessage): APIGatewayProxyEvent['requestContext']['identity'] {

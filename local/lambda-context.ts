@@ -1,10 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 
+const ignore = () => undefined;
+/** Function names by handler entry, made once per entry rather than per invocation. */
+const names = new Map<string, string>();
+
 /** The Lambda context object the local cloud hands to a handler it invokes in-process. */
 export function lambdaContext(entry: string, timeoutMs: number): Context {
   const deadline = Date.now() + timeoutMs;
-  const name = `local-${entry.replace(/\//g, '-')}`;
+  let name = names.get(entry);
+  if (name === undefined) {
+    name = `local-${entry.replace(/\//g, '-')}`;
+    names.set(entry, name);
+  }
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName: name,
@@ -15,8 +23,8 @@ export function lambdaContext(entry: string, timeoutMs: number): Context {
     logGroupName: `/aws/lambda/${name}`,
     logStreamName: 'local',
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
+    done: ignore,
+    fail: ignore,
+    succeed: ignore,
   };
 }

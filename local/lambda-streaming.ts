@@ -10,12 +10,17 @@ export const STREAMING = Symbol.for('local.lambda.streaming');
 
 export type Prelude = { statusCode?: number; headers?: Record<string, string> };
 
-/** The response stream a streaming handler writes to; `prelude` arrives before the first byte. */
+/**
+ * The response stream a streaming handler writes to; `prelude` arrives before the first byte, and
+ * `onEnd` as soon as the handler ends the stream — in the same tick as its last write, so that the
+ * HTTP response's last chunk and its end leave in one write to the socket, not two.
+ */
 export class LocalResponseStream extends Writable {
   prelude: Prelude | undefined;
   constructor(
     private readonly onPrelude: (prelude: Prelude) => void,
     private readonly onChunk: (chunk: Buffer) => void,
+    private readonly onEnd: () => void = () => undefined,
   ) {
     super();
   }
@@ -26,6 +31,11 @@ export class LocalResponseStream extends Writable {
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     if (!this.prelude) this.setPrelude({ statusCode: 200, headers: {} });
     this.onChunk(chunk);
+    callback();
+  }
+  override _final(callback: (error?: Error | null) => void): void {
+    if (!this.prelude) this.setPrelude({ statusCode: 200, headers: {} });
+    this.onEnd();
     callback();
   }
 }

@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { DynamoDBBatchResponse } from 'aws-lambda';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { join, resolve } from 'node:path';
 import { startDynamoDbLocal, ensureTables } from './dynamodb.js';
 import type { LocalDynamo } from './dynamodb.js';
@@ -88,17 +89,44 @@ export type Runtime = Readonly<{
 
 /**
  * `GET /local/capacity`: DynamoDB read and write units consumed and requests served per route since
- * start (or the last `POST /local/capacity/reset`), for the benchmarks' cost figures.
+ * start (or the last `POST /local/capacity/reset`), for the benchmarks' cost figures; and DynamoDB
+ * Local's endpoint, which the benchmark's DynamoDB-only ceiling calls directly.
  */
-function capacityEndpoint(counter: { read: number; write: number }, requests: Map<string, number>): LocalEndpoint {
+function capacityEndpoint(counter: { read: number; write: number }, requests: Map<string, number>, dynamodbEndpoint: string): LocalEndpoint {
   return async ({ method, path }) => {
     if (path === '/local/capacity/reset' && method === 'POST') {
       counter.read = 0;
       counter.write = 0;
       requests.clear();
     } else if (path !== '/local/capacity' || method !== 'GET') return undefined;
-    return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...counter, requests: Object.fromEntries(requests) }) };
+    return {
+      statusCode: 200,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...counter, requests: Object.fromEntries(requests), dynamodbEndpoint }),
+    };
   };
+}
+
+const WRITE_COMMANDS = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'BatchWriteItemCommand', 'TransactWriteItemsCommand']);
+const afterWrite = new Set<() => void>();
+
+/**
+ * Calls `listener` after every successful write sent with `client`; returns how to stop. One
+ * middleware per client, shared by every runtime of the process (a test may start two).
+ */
+function afterEveryWrite(client: DynamoDBDocumentClient, listener: () => void): () => void {
+  if (!client.middlewareStack.identify().some((name) => name.startsWith('localAfterWrite'))) {
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const result = await next(args);
+        if (WRITE_COMMANDS.has(context.commandName ?? '')) for (const notify of afterWrite) notify();
+        return result;
+      },
+      { step: 'initialize', name: 'localAfterWrite' },
+    );
+  }
+  afterWrite.add(listener);
+  return () => afterWrite.delete(listener);
 }
 
 const ROOT = resolve(new URL('..', import.meta.url).pathname);
@@ -260,7 +288,7 @@ async function bringUp(
       ...(charts ? [charts.endpoint] : []),
       push.endpoint,
       ...workflows.endpoints,
-      capacityEndpoint(consumedCapacity, requestCounts),
+      capacityEndpoint(consumedCapacity, requestCounts, dynamodbEndpoint),
     ],
     requestCounts,
   });
@@ -283,7 +311,7 @@ async function bringUp(
   const { handler: fanOut } = (await import('../functions/kvconfig/push-fanout.js')) as {
     handler: (event: unknown, context: unknown) => Promise<DynamoDBBatchResponse>;
   };
-  started.streams = await startStreamReader({
+  const reader = await startStreamReader({
     endpoint: dynamodbEndpoint,
     table: tables[PUSH_API.fanOut.table],
     filterPattern: PUSH_API.fanOut.filterPattern,
@@ -291,6 +319,16 @@ async function bringUp(
     handler: (event) => fanOut(event, lambdaContext(PUSH_API.fanOut.entry, 60_000)),
     onError: (error) => console.warn(`push fan-out (config table stream): ${error instanceof Error ? error.message : String(error)}`),
   });
+  // Every write the functions make goes through this process's client: each one tells the reader to
+  // poll now, so a push leaves at once while an idle stream is polled once a second.
+  const { dynamo } = await import('../functions/shared/dynamo.js');
+  const stopNudging = afterEveryWrite(dynamo, reader.nudge);
+  started.streams = {
+    close: async () => {
+      stopNudging();
+      await reader.close();
+    },
+  };
   ready.handle = (req, res) => void gateway(req, res);
   started.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     void push.upgrade(req, socket, head).then((handled) => {

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { headerValue } from '#shared/headers.js';
 import { httpHandler } from '#shared/http.js';
 import { readConfigs } from './client-service.js';
+import type { ConfigsPage } from './client-service.js';
 import { ConfigsPageSchema, ETAG_HEADER, GrayClientQuery, NamespacePathSchema, pageQuery, toNamespace } from './schemas.js';
 
 export const GetConfigsQuerySchema = pageQuery(100, 500).extend({
@@ -26,7 +27,24 @@ export const handler = httpHandler(
     const client = { ip: query.ip ?? event.requestContext.identity.sourceIp, label: query.label };
     const result = await readConfigs(toNamespace(path), { releaseKey: query.releaseKey, page: query.page, size: query.size, ifNoneMatch, client });
     const headers = { etag: result.etag, 'cache-control': 'no-cache' };
-    return result.notModified ? { statusCode: 304, headers } : { headers, data: result.page };
+    return result.notModified ? { statusCode: 304, headers } : { headers, dataJson: pageJson(result.page) };
   },
   { streaming: true },
 );
+
+/**
+ * The page as JSON. The items of a cached page are one immutable object for every request that
+ * reads it (page-cache.ts), so their text is kept beside them rather than ~12 KB serialized again
+ * per request; the other fields are serialized each time, in the page's own order.
+ */
+const itemsJson = new WeakMap<object, string>();
+
+function pageJson(page: ConfigsPage): string {
+  const { items, changes, ...head } = page;
+  let itemsText = itemsJson.get(items);
+  if (itemsText === undefined) {
+    itemsText = JSON.stringify(items);
+    itemsJson.set(items, itemsText);
+  }
+  return `${JSON.stringify(head).slice(0, -1)},"items":${itemsText},"changes":${JSON.stringify(changes)}}`;
+}

@@ -35,6 +35,10 @@ const ConfigSchema = z.object({
   /** Accept loopback http:// package URLs (local development only). */
   ALLOW_LOOPBACK_HTTP: z.enum(['true', 'false']).default('false'),
   LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'),
+  /** Set by the Lambda runtime (`AWS_Lambda_nodejs24.x`); with the next two, whether Powertools may trace. */
+  AWS_EXECUTION_ENV: z.string().optional(),
+  AWS_SAM_LOCAL: z.string().optional(),
+  POWERTOOLS_TRACE_ENABLED: z.string().optional(),
   /**
    * Off AWS only: the lowest level kept in this process's in-memory log buffer (`/admin/system/logs`),
    * whatever LOG_LEVEL prints. SILENT (the default, and AWS) keeps nothing: CloudWatch has the logs.
@@ -87,6 +91,8 @@ export type Config = Readonly<{
   eksClusterName: string | undefined;
   allowLoopbackHttp: boolean;
   logLevel: string;
+  /** Whether Powertools' tracer could trace here (it decides the rest); off AWS it is never loaded. */
+  tracingPossible: boolean;
   /** Lowest level the in-memory log buffer keeps; SILENT keeps nothing. */
   logBufferLevel: string;
   logGroupPrefix: string | undefined;
@@ -124,6 +130,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     eksClusterName: e.EKS_CLUSTER_NAME,
     allowLoopbackHttp: e.ALLOW_LOOPBACK_HTTP === 'true',
     logLevel: e.LOG_LEVEL,
+    tracingPossible:
+      e.POWERTOOLS_TRACE_ENABLED?.toLowerCase() !== 'false' && !!e.AWS_EXECUTION_ENV && e.AWS_EXECUTION_ENV !== 'AWS_Lambda_amplify-mock' && !e.AWS_SAM_LOCAL,
     logBufferLevel: e.LOG_BUFFER_LEVEL,
     logGroupPrefix: e.LOG_GROUP_PREFIX,
     deploymentName: e.DEPLOYMENT_NAME,

@@ -4,19 +4,6 @@ import type { QueryCommandInput, QueryCommandOutput } from '@aws-sdk/lib-dynamod
 import { config } from './config.js';
 
 /**
- * One document client per container, created at cold start. Off AWS it points at DynamoDB Local,
- * which accepts any credentials.
- */
-export const dynamo: DynamoDBDocumentClient = DynamoDBDocumentClient.from(
-  new DynamoDBClient({
-    region: config.region,
-    ...(config.dynamodbEndpoint ? { endpoint: config.dynamodbEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
-    maxAttempts: 5,
-  }),
-  { marshallOptions: { removeUndefinedValues: true } },
-);
-
-/**
  * Read and write units this process has consumed, from DynamoDB's own ConsumedCapacity (asked of
  * every call: it costs nothing). Logged per request in AWS; read by the benchmarks locally.
  */
@@ -26,21 +13,45 @@ const READ_COMMANDS = new Set(['GetItemCommand', 'QueryCommand', 'ScanCommand', 
 
 type CapacityEntry = { CapacityUnits?: number; ReadCapacityUnits?: number; WriteCapacityUnits?: number };
 
-dynamo.middlewareStack.add(
-  (next, context) => async (args) => {
-    const input = args.input as { ReturnConsumedCapacity?: string };
-    if (context.commandName !== 'DescribeTableCommand') input.ReturnConsumedCapacity ??= 'TOTAL';
-    const result = await next(args);
-    const consumed = (result.output as { ConsumedCapacity?: CapacityEntry | CapacityEntry[] }).ConsumedCapacity;
-    const isRead = READ_COMMANDS.has(context.commandName ?? '');
-    for (const entry of Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) {
-      consumedCapacity.read += entry.ReadCapacityUnits ?? (isRead ? (entry.CapacityUnits ?? 0) : 0);
-      consumedCapacity.write += entry.WriteCapacityUnits ?? (isRead ? 0 : (entry.CapacityUnits ?? 0));
-    }
-    return result;
-  },
-  { step: 'initialize', name: 'consumedCapacity' },
-);
+/**
+ * The house document client: `endpoint` set only off AWS (DynamoDB Local accepts any credentials),
+ * ConsumedCapacity asked of every call and added to `counter`. Exported so the benchmark's
+ * DynamoDB-only ceiling uses exactly the client the functions use.
+ */
+export function createDocumentClient(options: {
+  region: string;
+  endpoint?: string | undefined;
+  counter?: { read: number; write: number };
+}): DynamoDBDocumentClient {
+  const client = DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      region: options.region,
+      ...(options.endpoint ? { endpoint: options.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+      maxAttempts: 5,
+    }),
+    { marshallOptions: { removeUndefinedValues: true } },
+  );
+  const counter = options.counter ?? { read: 0, write: 0 };
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as { ReturnConsumedCapacity?: string };
+      if (context.commandName !== 'DescribeTableCommand') input.ReturnConsumedCapacity ??= 'TOTAL';
+      const result = await next(args);
+      const consumed = (result.output as { ConsumedCapacity?: CapacityEntry | CapacityEntry[] }).ConsumedCapacity;
+      const isRead = READ_COMMANDS.has(context.commandName ?? '');
+      for (const entry of Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) {
+        counter.read += entry.ReadCapacityUnits ?? (isRead ? (entry.CapacityUnits ?? 0) : 0);
+        counter.write += entry.WriteCapacityUnits ?? (isRead ? 0 : (entry.CapacityUnits ?? 0));
+      }
+      return result;
+    },
+    { step: 'initialize', name: 'consumedCapacity' },
+  );
+  return client;
+}
+
+/** One document client per container, created at cold start. */
+export const dynamo: DynamoDBDocumentClient = createDocumentClient({ region: config.region, endpoint: config.dynamodbEndpoint, counter: consumedCapacity });
 
 /** True for the error DynamoDB raises when a condition expression fails. */
 export function isConditionFailed(error: unknown): boolean {

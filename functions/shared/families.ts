@@ -18,6 +18,11 @@ export type HttpResult = {
   extra?: Record<string, unknown>;
   /** Send `data` as the whole body, no envelope (`/health`, `/ready`, `/openapi.json`). */
   raw?: boolean;
+  /**
+   * `data` already serialized: a handler that keeps the JSON text of an immutable answer (`configs`)
+   * hands it over to be put in the envelope as it is, instead of `data`. Not with `raw` or `extra`.
+   */
+  dataJson?: string;
 };
 
 /** A REST API proxy answer; `isBase64Encoded` marks a binary body (the local chart repository's packages), as API Gateway reads it. */
@@ -30,16 +35,27 @@ export function renderSuccess(family: Family, result: HttpResult): ProxyResult {
   const statusCode = result.statusCode ?? 200;
   const headers = { ...JSON_HEADERS, ...result.headers };
   if (statusCode === 304) return { statusCode, headers, body: '' };
+  if (result.dataJson !== undefined) {
+    // `data` is the last member of every envelope without `extra`: `…"data":null}` becomes `…"data":<text>}`.
+    const around = JSON.stringify(successEnvelope(family, statusCode, result.message, null));
+    return { statusCode, headers, body: `${around.slice(0, -'null}'.length)}${result.dataJson}}` };
+  }
   if (result.raw) return { statusCode, headers, body: JSON.stringify(result.data ?? null) };
-  const data = result.data ?? null;
-  const body = {
-    helm: () => ({ success: true, data, ...result.extra }),
-    appstore: () => ({ ResponseData: data }),
+  return { statusCode, headers, body: JSON.stringify(successEnvelope(family, statusCode, result.message, result.data ?? null, result.extra)) };
+}
+
+function successEnvelope(family: Family, statusCode: number, message: string | undefined, data: unknown, extra?: Record<string, unknown>): object {
+  switch (family) {
+    case 'helm':
+      return { success: true, data, ...extra };
+    case 'appstore':
+      return { ResponseData: data };
     // A non-2xx status keeps the family's error code rule (kvconfig: the status; release: status × 100).
-    kvconfig: () => ({ code: statusCode < 300 ? 0 : statusCode, message: result.message ?? 'success', data }),
-    release: () => ({ code: statusCode < 300 ? 200 : statusCode * 100, message: result.message ?? 'success', data }),
-  }[family]();
-  return { statusCode, headers, body: JSON.stringify(body) };
+    case 'kvconfig':
+      return { code: statusCode < 300 ? 0 : statusCode, message: message ?? 'success', data };
+    case 'release':
+      return { code: statusCode < 300 ? 200 : statusCode * 100, message: message ?? 'success', data };
+  }
 }
 
 const HELM_CODES: Record<number, string> = {

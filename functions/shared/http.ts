@@ -2,7 +2,6 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import type { Route } from '#shared/route.js';
@@ -15,8 +14,9 @@ import { errorRenderer } from './middleware/error-renderer.js';
 import { jsonBody } from './middleware/json-body.js';
 import type { RequestSchemas, ValidatedEvent } from './middleware/validate.js';
 import { validate } from './middleware/validate.js';
-import { logger, metrics, tracer } from './observability.js';
+import { logger, metrics, tracingMiddlewares } from './observability.js';
 import type { ResponseSchemas } from './responses.js';
+import { streamifyResult } from './response-streaming.js';
 
 type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
 
@@ -41,6 +41,22 @@ export type HttpHandler = ((event: APIGatewayProxyEvent, context: Context) => Pr
 };
 
 type Event = ValidatedEvent & { caller?: Caller; route?: Route };
+
+/**
+ * Powertools metrics and the `Requests` count, where metrics are on (in AWS). Where they are off
+ * (`POWERTOOLS_METRICS_DISABLED`, the local runtime) Powertools would store and drop them on every
+ * request, so the middlewares are left out.
+ */
+const metricsMiddlewares: middy.MiddlewareObj<Event, ProxyResult>[] = metrics.off
+  ? []
+  : [
+      logMetrics(metrics),
+      {
+        before: function countRequestBefore() {
+          metrics.addMetric('Requests', MetricUnit.Count, 1);
+        },
+      },
+    ];
 
 /** The family whose envelope an event's answer uses: its route's, else the one its path implies. */
 function familyOf(event: Event): Family {
@@ -75,28 +91,24 @@ export function httpHandler<S extends HandlerSchemas>(
     return renderSuccess(current.family, result);
   };
 
-  // Streaming (API Gateway STREAM mode) lifts the 29 s and 6 MB limits for long polls and large pages.
-  const wrapped = middy<Event, ProxyResult>({ streamifyResponse: options.streaming === true })
+  const wrapped = middy<Event, ProxyResult>()
     .use({
       before: function resolveRouteBefore(request: middy.Request<Event, ProxyResult>) {
         request.event.route = routeFor(request.event.httpMethod, request.event.resource);
       },
     })
-    .use(captureLambdaHandler(tracer))
+    .use(tracingMiddlewares)
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics))
-    .use({
-      before: function countRequestBefore() {
-        metrics.addMetric('Requests', MetricUnit.Count, 1);
-      },
-    })
+    .use(metricsMiddlewares)
     .use(errorRenderer(familyOf))
     .use(authenticate())
     .use(jsonBody())
     .use(validate(schemas))
     .handler(core);
 
-  return Object.assign(wrapped as unknown as (event: APIGatewayProxyEvent, context: Context) => Promise<ProxyResult>, {
+  // Streaming (API Gateway STREAM mode) lifts the 29 s and 6 MB limits for long polls and large pages.
+  const entry = options.streaming === true ? streamifyResult(wrapped) : wrapped;
+  return Object.assign(entry as unknown as (event: APIGatewayProxyEvent, context: Context) => Promise<ProxyResult>, {
     schemas,
     streaming: options.streaming === true,
   });

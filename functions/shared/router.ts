@@ -11,7 +11,9 @@ export type Match = { route: Route; pathParameters: Record<string, string> };
 export type Resolution =
   { kind: 'match'; match: Match } | { kind: 'method-not-allowed'; allowed: string[] } | { kind: 'not-found' } | { kind: 'bad-path'; reason: string };
 
-type Compiled = { route: Route; segments: string[] };
+/** A route's path, split once: each segment a literal to equal or a parameter to capture. */
+type Segment = { literal: string; param?: undefined } | { param: string; literal?: undefined };
+type Compiled = { route: Route; segments: readonly Segment[] };
 
 /**
  * Splits and decodes a request path. Encoded slashes stay inside their segment (as in API Gateway);
@@ -37,25 +39,36 @@ export function splitPath(path: string): string[] | { error: string } {
 }
 
 export function compileRoutes(routes: readonly Route[]): (method: string, path: string) => Resolution {
-  const compiled: Compiled[] = routes.map((route) => ({ route, segments: route.path.split('/').slice(1) }));
+  // Grouped by segment count, the only routes a path can match; parameters found once, not per request.
+  const byLength = new Map<number, Compiled[]>();
+  for (const route of routes) {
+    const segments = route.path
+      .split('/')
+      .slice(1)
+      .map((p): Segment => {
+        const param = /^\{(\w+)\}$/.exec(p)?.[1];
+        return param ? { param } : { literal: p };
+      });
+    const group = byLength.get(segments.length) ?? [];
+    group.push({ route, segments });
+    byLength.set(segments.length, group);
+  }
   return (method, path) => {
     const segments = splitPath(path);
     if (!Array.isArray(segments)) return { kind: 'bad-path', reason: segments.error };
     let best: { match: Match; score: number } | undefined;
     const allowed = new Set<string>();
-    for (const { route, segments: pattern } of compiled) {
-      if (pattern.length !== segments.length) continue;
+    for (const { route, segments: pattern } of byLength.get(segments.length) ?? []) {
       const params: Record<string, string> = {};
       let score = 0;
       let ok = true;
       for (let i = 0; i < pattern.length && ok; i += 1) {
-        const p = pattern[i] ?? '';
+        const p = pattern[i]!;
         const s = segments[i] ?? '';
-        const param = /^\{(\w+)\}$/.exec(p);
-        if (param?.[1]) {
+        if (p.param !== undefined) {
           if (s === '') ok = false;
-          else params[param[1]] = s;
-        } else if (p === s) {
+          else params[p.param] = s;
+        } else if (p.literal === s) {
           // Static segments outrank parameters, as API Gateway prefers the most specific resource.
           score += 1 << (pattern.length - i);
         } else ok = false;

@@ -1,9 +1,8 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { Context } from 'aws-lambda';
 import type * as z from 'zod';
-import { logger, tracer } from './observability.js';
+import { logger, tracingMiddlewares } from './observability.js';
 
 /**
  * Error names every task may throw, as the state machines' Retry and Catch match them: input that
@@ -46,7 +45,7 @@ const isTransient = (error: unknown) =>
  */
 export function taskHandler<S extends z.ZodType, R>(schema: S, fn: (input: z.infer<S>, context: Context) => Promise<R>) {
   return middy<unknown, R>()
-    .use(captureLambdaHandler(tracer))
+    .use(tracingMiddlewares)
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (event: unknown, context: Context) => {
       const parsed = schema.safeParse(event);
