@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { HttpError } from '#shared/errors.js';
 import { NeverReleasedError } from './errors.js';
 import { watchHead } from './head-watch.js';
@@ -33,10 +33,7 @@ export type ConfigsPage = {
 
 /** Strong validator of a configs answer: the release it shows and the request's page shape. */
 function etagOf(releaseId: string, page: number, size: number, releaseKey: string | undefined): string {
-  return `"${createHash('sha256')
-    .update(`${releaseId}|${page}|${size}|${releaseKey ?? ''}`)
-    .digest('base64url')
-    .slice(0, 27)}"`;
+  return `"${hash('sha256', `${releaseId}|${page}|${size}|${releaseKey ?? ''}`, 'base64url').slice(0, 27)}"`;
 }
 
 /**

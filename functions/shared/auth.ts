@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { config } from './config.js';
@@ -57,7 +57,8 @@ export function generateToken(): string {
 }
 
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  // The one-shot digest: no Hash object per request (every authenticated request hashes its token).
+  return hash('sha256', token, 'hex');
 }
 
 export function tokenKey(hash: string): { pk: string; sk: string } {
