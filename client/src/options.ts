@@ -155,7 +155,7 @@ export function resolveOptions(options: ConfigClientOptions): ResolvedOptions {
     pageSize: requireInteger('pageSize', options.pageSize ?? 500, 1, 500),
     pollTimeoutSeconds: requireInteger('pollTimeoutSeconds', options.pollTimeoutSeconds ?? 60, 1, 90),
     requestTimeoutMs: requireInteger('requestTimeoutMs', options.requestTimeoutMs ?? 10_000, 1, 600_000),
-    pingIntervalMs: requireInteger('pingIntervalMs', options.pingIntervalMs ?? 300_000, 1000, 540_000),
+    pingIntervalMs: requireInteger('pingIntervalMs', options.pingIntervalMs ?? 540_000, 1000, 540_000),
     backoff: resolveBackoff(options.backoff),
     fetch: fetchFunction,
     WebSocket: options.WebSocket ?? globalThis.WebSocket,

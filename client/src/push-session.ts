@@ -51,7 +51,7 @@ export function runPushSession(options: ResolvedOptions, hooks: PushSessionHooks
     const finish = () => {
       if (settled) return;
       settled = true;
-      clearInterval(ping);
+      clearTimeout(ping);
       clearTimeout(connectTimer);
       clearTimeout(graceTimer);
       signal.removeEventListener('abort', onAbort);
@@ -67,7 +67,15 @@ export function runPushSession(options: ResolvedOptions, hooks: PushSessionHooks
       // A server that never answers the close frame must not keep the watcher (and the process) waiting.
       graceTimer ??= setTimeout(finish, CLOSE_GRACE_MS);
     };
+    // A ping only after a silence of pingIntervalMs either way: any frame keeps API Gateway's idle clock
+    // at zero, and each ping is a billed message (docs/costs.md).
+    const armPing = () => {
+      if (settled) return;
+      clearTimeout(ping);
+      ping = setTimeout(() => send(PING_MESSAGE), options.pingIntervalMs);
+    };
     const send = (text: string) => {
+      armPing();
       try {
         socket.send(text);
       } catch (error) {
@@ -93,9 +101,9 @@ export function runPushSession(options: ResolvedOptions, hooks: PushSessionHooks
       const messages = subscribeMessages(hooks.namespaces(), { ip: options.ip, label: options.label });
       expectedAcks = messages.length;
       for (const message of messages) send(message);
-      ping = setInterval(() => send(PING_MESSAGE), options.pingIntervalMs);
     });
     socket.addEventListener('message', (event) => {
+      armPing();
       const message = parseServerMessage(event.data);
       if (!message) return;
       if (message.type === 'subscribed') {

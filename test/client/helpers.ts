@@ -5,7 +5,8 @@ import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ConfigClientOptions } from '../../client/src/index.js';
+import type { ConfigChangeEvent, ConfigClientOptions } from '../../client/src/index.js';
+import { ConfigClient } from '../../client/src/index.js';
 import type { TestRuntime } from '../helpers/runtime.js';
 import { createNamespace } from '../kvconfig/helpers.js';
 
@@ -191,4 +192,23 @@ export function countingFetch() {
     return fetch(input, init);
   };
   return { counts, fetch: counted };
+}
+
+/** Clients a test file started; `closeClients` (in afterEach) closes them. */
+const started: ConfigClient[] = [];
+
+/** A started client whose change events and errors are collected; closed by `closeClients`. */
+export async function watching(options: ConfigClientOptions) {
+  const client = new ConfigClient(options);
+  started.push(client);
+  const events: ConfigChangeEvent[] = [];
+  const errors: Error[] = [];
+  client.onChange((event) => void events.push(event));
+  client.onError((error) => errors.push(error));
+  await client.start();
+  return { client, events, errors };
+}
+
+export async function closeClients(): Promise<void> {
+  await Promise.all(started.splice(0).map((c) => c.close()));
 }

@@ -1,27 +1,24 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ConfigChangeEvent, ConfigClientOptions } from '../../client/src/index.js';
-import { ConfigClient } from '../../client/src/index.js';
 import { subscribeMessages } from '../../client/src/push-protocol.js';
 import type { TestRuntime } from '../helpers/runtime.js';
 import { startTestRuntime } from '../helpers/runtime.js';
 import { startFakePush } from './fake-push.js';
-import { clientOptions, configClientToken, countingFetch, publish, publishNamespace, runCloseProbe, setItems, until } from './helpers.js';
+import {
+  clientOptions,
+  closeClients,
+  configClientToken,
+  countingFetch,
+  publish,
+  publishNamespace,
+  runCloseProbe,
+  setItems,
+  until,
+  watching,
+} from './helpers.js';
 
 let rt: TestRuntime;
 let token: string;
 let push: Awaited<ReturnType<typeof startFakePush>>;
-const clients: ConfigClient[] = [];
-
-async function watching(options: ConfigClientOptions) {
-  const client = new ConfigClient(options);
-  clients.push(client);
-  const events: ConfigChangeEvent[] = [];
-  const errors: Error[] = [];
-  client.onChange((event) => void events.push(event));
-  client.onError((error) => errors.push(error));
-  await client.start();
-  return { client, events, errors };
-}
 
 beforeAll(async () => {
   rt = await startTestRuntime();
@@ -29,7 +26,7 @@ beforeAll(async () => {
   push = await startFakePush(rt, token);
 });
 afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
+  await closeClients();
   push.state.refuse = false;
   push.state.subscribeError = undefined;
 });

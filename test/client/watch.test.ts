@@ -1,11 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ConfigChangeEvent } from '../../client/src/index.js';
-import { ConfigClient } from '../../client/src/index.js';
 import type { TestRuntime } from '../helpers/runtime.js';
 import { startTestRuntime } from '../helpers/runtime.js';
 import type { TcpProxy } from './helpers.js';
 import {
   clientOptions,
+  closeClients,
   configClientToken,
   countingFetch,
   deleteItem,
@@ -15,24 +14,12 @@ import {
   setItems,
   startProxy,
   until,
+  watching,
 } from './helpers.js';
 
 let rt: TestRuntime;
 let token: string;
 let proxy: TcpProxy;
-const clients: ConfigClient[] = [];
-
-/** A started client whose change events are collected; closed after the test. */
-async function watching(options: ConstructorParameters<typeof ConfigClient>[0]) {
-  const client = new ConfigClient(options);
-  clients.push(client);
-  const events: ConfigChangeEvent[] = [];
-  const errors: Error[] = [];
-  client.onChange((event) => void events.push(event));
-  client.onError((error) => errors.push(error));
-  await client.start();
-  return { client, events, errors };
-}
 
 beforeAll(async () => {
   rt = await startTestRuntime();
@@ -40,7 +27,7 @@ beforeAll(async () => {
   proxy = await startProxy(rt.url);
 });
 afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
+  await closeClients();
   proxy.restore();
 });
 afterAll(async () => {
@@ -184,12 +171,11 @@ describe("ConfigClient watch by the runtime's push API", () => {
 describe('ConfigClient with gray releases', () => {
   it('is served the gray release when its label or ip matches, and follows the merge; other clients only see the merge', async () => {
     const { p } = await publishNamespace(rt, 'pro', 'graying', 'application', { timeout: '30', port: '3306' });
-    // Gray clients long-poll: the push path does not choose the gray release yet (servedReleaseKey in
-    // functions/kvconfig/push-service.ts serves the main release to everyone).
-    const byLabel = await watching(clientOptions(rt.url, token, { env: 'pro', appId: 'graying', label: 'zone-a,canary', push: false }));
+    // One by push, one by the long poll: both serve the gray release to a matching client.
+    const byLabel = await watching(clientOptions(rt.url, token, { env: 'pro', appId: 'graying', label: 'zone-a,canary' }));
     const byIp = await watching(clientOptions(rt.url, token, { env: 'pro', appId: 'graying', ip: '10.0.0.9', push: false }));
     const others = await watching({ baseUrl: rt.url, token, env: 'pro', appId: 'graying', label: 'zone-a', ip: '10.0.0.10' });
-    await until('the push subscription', () => others.client.transport === 'push');
+    await until('the push subscriptions', () => others.client.transport === 'push' && byLabel.client.transport === 'push');
 
     const gray = `${p.ns}/gray`;
     expect((await rt.call('POST', gray, { body: { ips: ['10.0.0.9'], labels: ['canary'] } })).status).toBe(200);

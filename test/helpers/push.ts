@@ -31,7 +31,7 @@ export function connectPush(httpUrl: string, token: string | undefined): Promise
     messages,
     send: (message) => socket.send(JSON.stringify(message)),
     // Messages are consumed in order: `next` returns the first unread one that matches.
-    next: (match, timeoutMs = 10_000) =>
+    next: (match, timeoutMs = 30_000) =>
       new Promise((done, fail) => {
         const check = () => {
           for (let i = read; i < messages.length; i += 1) {

@@ -36,7 +36,7 @@ const changedFor =
     m.type === 'changed' && m.appId === app && m.namespaceName === namespace && (releaseKey === undefined || m.releaseKey === releaseKey);
 
 /** Waits until a condition holds, polling with a deadline. */
-async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
@@ -104,15 +104,17 @@ describe('push: subscribe and be told', () => {
     await client.next(changedFor('push-d', changed, 'ns3'));
     const again = await publish(paths[0]!, 'k', '2');
     await client.next(changedFor('push-d', again, 'ns0'));
-    // Delivery is at least once (a stream batch may be retried): compare what was told, not how often.
-    expect([...new Set(client.messages.filter((m) => m.type === 'changed').map((m) => m.namespaceName))]).toEqual(['ns3', 'ns0']);
+    // Delivery is at least once (a stream record of the first publishes may still arrive, repeating a key
+    // the client holds): what matters is which new keys were told.
+    const told = () => client.messages.filter((m) => m.type === 'changed' && !keys.includes(m.releaseKey as string)).map((m) => m.namespaceName);
+    expect([...new Set(told())]).toEqual(['ns3', 'ns0']);
     // Unsubscribing one leaves the others.
     client.send({ action: 'unsubscribe', namespaces: [ref('push-d', 'ns1')] });
     await client.next((m) => m.type === 'unsubscribed');
     await publish(paths[1]!, 'k', '2');
     const last = await publish(paths[2]!, 'k', '2');
     await client.next(changedFor('push-d', last, 'ns2'));
-    expect(client.messages.some((m) => m.type === 'changed' && m.namespaceName === 'ns1')).toBe(false);
+    expect(told()).not.toContain('ns1');
     await client.close();
   });
 
@@ -155,7 +157,7 @@ describe('push: gray releases', () => {
     const merged = (await rt.call('POST', `${p.ns}/gray/merge`, { body: { operator: 'op' } })).body.data.release_id as string;
     await Promise.all([canary, byIp, other].map((c) => c.next(changedFor('push-gray', merged))));
     // The non-matching subscriber saw only the merge, never the gray release.
-    expect([...new Set(other.messages.filter((m) => m.type === 'changed').map((m) => m.releaseKey))]).toEqual([merged]);
+    expect([...new Set(other.messages.filter((m) => m.type === 'changed' && m.releaseKey !== main).map((m) => m.releaseKey))]).toEqual([merged]);
     await Promise.all([canary, byIp, other, late].map((c) => c.close()));
   });
 });
@@ -208,6 +210,7 @@ describe('push: connections are cleaned up', () => {
     const p = await createNamespace(rt, 'dev', 'push-h');
     const key = await publish(p, 'k', '1');
     const client = await connectPush(rt.url, clientToken);
+    const openBefore = rt.pushConnections();
     client.send({ action: 'subscribe', namespaces: [{ ...ref('push-h'), releaseKey: key }] });
     await client.next((m) => m.type === 'subscribed');
     const subscriber = async () =>
@@ -228,14 +231,15 @@ describe('push: connections are cleaned up', () => {
     expect(connection.Item?.expires_at).toBeGreaterThan(Date.now() / 1000 + 7000);
     await client.close();
     expect(await eventually(subscriber, (item) => item === undefined)).toBeUndefined();
-    const gone = await dynamo.send(new GetCommand({ TableName: rt.tables.config, Key: { pk: `PUSH#${connectionIdOf()}`, sk: 'CONN' } }));
-    expect(gone.Item).toBeUndefined();
+    const connectionItem = () =>
+      dynamo.send(new GetCommand({ TableName: rt.tables.config, Key: { pk: `PUSH#${connectionIdOf()}`, sk: 'CONN' } })).then((r) => r.Item);
+    expect(await eventually(connectionItem, (item) => item === undefined)).toBeUndefined();
     expect(
       await eventually(
         async () => rt.pushConnections(),
-        (n) => n === 0,
+        (n) => n === openBefore - 1,
       ),
-    ).toBe(0);
+    ).toBe(openBefore - 1);
   });
 
   it('a fan-out that finds a connection gone (410) removes it and its subscriptions, and still tells the others', async () => {

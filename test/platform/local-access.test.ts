@@ -82,7 +82,12 @@ describe('the local runtime /local/* endpoints', () => {
     const status = await untilEnded(rt, '/v1/deploy/status/deploy-local-forged');
     expect(status.status).toBe('completed');
     expect(JSON.stringify(status)).not.toContain('Forged');
-    const execution = await rt.call('GET', '/local/executions/deploy-local-forged');
+    // The deployment records its end in its last task; the execution ends a moment after.
+    const execution = await until(
+      () => rt.call('GET', '/local/executions/deploy-local-forged'),
+      (r) => r.body?.status !== 'RUNNING',
+      30_000,
+    );
     expect(execution.body.status).toBe('SUCCEEDED');
   });
 
