@@ -142,6 +142,12 @@ export const HistoryListSchema = z.object({
 export const ReleaseListSchema = z.object({ env: z.string(), releases: z.array(ReleaseSchema), ...Page });
 /** What a publish answers: the new release without operator and comment (kvconfig.md). */
 export const PublishedSchema = ReleaseSchema.omit({ operator: true, comment: true }).extend({ env: z.string() });
+
+/** What a publish answers (the publish route and a gray merge): the new release without its operator and comment. */
+export function publishedView(r: z.infer<typeof PublishedSchema>): z.infer<typeof PublishedSchema> {
+  const { env, app_name, cluster_name, namespace_name, release_name, release_id, release_time } = r;
+  return { env, app_name, cluster_name, namespace_name, release_name, release_id, release_time };
+}
 export const EnvReleaseSchema = ReleaseSchema.extend({ env: z.string() });
 export const LatestReleaseSchema = EnvReleaseSchema.extend({
   items: z.array(z.object({ key: z.string(), value: z.string() })),
